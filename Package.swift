@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+// anchord — a validating, caching, recursive DNS resolver.
+// Dependencies point one way: DNSWire ← (cache, DNSSEC, trust anchors, resolver core) ← Server ← anchord.
+// Only the edge modules (EventIO, DNSCrypto) import the C system libraries.
+import PackageDescription
+
+let package = Package(
+    name: "anchord",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "anchord", targets: ["anchord"]),
+        .library(name: "DNSWire", targets: ["DNSWire"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // System libraries: bridged through a module map and a small shim header.
+        .systemLibrary(
+            name: "CLibevent",
+            pkgConfig: "libevent",
+            providers: [.apt(["libevent-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+
+        // The DNS model: names, types, records, messages, EDNS; wire, canonical and text forms. Imports nothing.
+        .target(name: "DNSWire"),
+
+        // Edges: libevent (knows nothing of DNS) and OpenSSL.
+        .target(name: "EventIO", dependencies: ["CLibevent"]),
+        .target(name: "DNSCrypto", dependencies: ["COpenSSL", "DNSWire"]),
+
+        // The executable: configuration, wiring, subcommands.
+        .executableTarget(
+            name: "anchord",
+            dependencies: [
+                "DNSWire", "EventIO", "DNSCrypto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+
+        .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"], resources: [.copy("Fixtures")]),
+    ]
+)
