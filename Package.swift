@@ -36,17 +36,23 @@ let package = Package(
         .target(name: "EventIO", dependencies: ["CLibevent"]),
         .target(name: "DNSCrypto", dependencies: ["COpenSSL", "DNSWire"]),
 
+        // conf/anchord.yaml and ANCHORD_* variables → a validated Configuration. A library so tests can import it.
+        .target(
+            name: "AnchordConfig",
+            dependencies: ["DNSWire", .product(name: "Yams", package: "Yams")]
+        ),
+
         // The executable: configuration, wiring, subcommands.
         .executableTarget(
             name: "anchord",
             dependencies: [
-                "DNSWire", "EventIO", "DNSCrypto",
+                "AnchordConfig", "DNSWire", "EventIO", "DNSCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"),
             ]
         ),
 
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AnchordConfigTests", dependencies: ["AnchordConfig", "DNSWire"]),
     ]
 )
