@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "anchord", targets: ["anchord"]),
         .library(name: "DNSWire", targets: ["DNSWire"]),
+        .library(name: "DNSCache", targets: ["DNSCache"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,6 +32,9 @@ let package = Package(
 
         // The DNS model: names, types, records, messages, EDNS; wire, canonical and text forms. Imports nothing.
         .target(name: "DNSWire"),
+
+        // TTL-bounded RRset and negative cache with trust ranks, security status and a byte cap. Sans-I/O.
+        .target(name: "DNSCache", dependencies: ["DNSWire"]),
 
         // Edges: libevent (knows nothing of DNS) and OpenSSL.
         .target(name: "EventIO", dependencies: ["CLibevent"]),
