@@ -83,15 +83,17 @@ public enum ConfigurationLoader {
             guard let key = ConfigKey(rawValue: keyText) else {
                 throw ConfigError(origin: origin(keyNode), key: keyText, message: unknownKeyMessage(keyText))
             }
-            values.append(try value(of: key, valueNode, origin: origin))
+            values.append(try value(of: key, valueNode, keyOrigin: origin(keyNode), origin: origin))
         }
         return values
     }
 
-    private static func value(of key: ConfigKey, _ node: Node, origin: (Node) -> ConfigOrigin) throws(ConfigError) -> ConfigValue {
+    /// A key's value node as written; the value as a whole is placed at its key's line, each item at its own.
+    private static func value(of key: ConfigKey, _ node: Node, keyOrigin: ConfigOrigin,
+                              origin: (Node) -> ConfigOrigin) throws(ConfigError) -> ConfigValue {
         switch node {
         case .scalar(let scalar):
-            return ConfigValue(key: key, origin: origin(node), items: [.init(text: scalar.string, origin: origin(node))], isSequence: false)
+            return ConfigValue(key: key, origin: keyOrigin, items: [.init(text: scalar.string, origin: origin(node))], isSequence: false)
         case .sequence(let sequence):
             var items: [ConfigValue.Item] = []
             for element in sequence {
@@ -100,7 +102,7 @@ public enum ConfigurationLoader {
                 }
                 items.append(.init(text: text, origin: origin(element)))
             }
-            return ConfigValue(key: key, origin: origin(node), items: items, isSequence: true)
+            return ConfigValue(key: key, origin: keyOrigin, items: items, isSequence: true)
         case .mapping, .alias:
             let expected = key.isList ? "a value or a list of values" : "a single value"
             throw ConfigError(origin: origin(node), key: key.rawValue, message: "expected \(expected), not a mapping or alias")

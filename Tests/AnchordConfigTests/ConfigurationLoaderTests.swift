@@ -195,6 +195,7 @@ private func loadError(_ yaml: String, environment: [String: String] = [:]) -> C
         ("port:", "port", 1, "needs a value"),
         ("port: {a: 1}", "port", 1, "expected a single value, not a mapping"),
         ("interface: []", "interface", 1, "needs at least one address to listen on"),
+        ("port: 53\ninterface:\n\n  []", "interface", 2, "needs at least one address to listen on"),
         ("interface:\n  - 127.0.0.1\n  - 127.0.0.256\n", "interface", 3, "'127.0.0.256' is not an address"),
         ("interface: [localhost]", "interface", 1, "'localhost' is not an address"),
         ("interface: [127.0.0.1@0]", "interface", 1, "is not an address"),
