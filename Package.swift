@@ -57,6 +57,7 @@ let package = Package(
         ),
 
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DNSCacheTests", dependencies: ["DNSCache", "DNSWire"]),
         .testTarget(name: "AnchordConfigTests", dependencies: ["AnchordConfig", "DNSWire"]),
     ]
 )
