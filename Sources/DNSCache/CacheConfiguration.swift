@@ -1,3 +1,5 @@
+import DNSWire
+
 /// The cache's limits, named after the configuration keys that set them.
 ///
 /// TTL bounds apply when data is stored: the stored TTL is the received TTL raised to `minTTL`, then
@@ -31,9 +33,17 @@ public struct CacheConfiguration: Hashable, Sendable {
         self.nxdomainCut = nxdomainCut
     }
 
-    /// A received positive TTL within `minTTL...maxTTL`.
-    func boundedTTL(_ ttl: UInt32) -> UInt32 {
+    /// The TTL a received positive TTL is stored with: within `minTTL...maxTTL`.
+    public func boundedTTL(_ ttl: UInt32) -> UInt32 {
         min(max(ttl, minTTL), maxTTL)
+    }
+
+    /// The TTL a negative answer is stored with, from the SOA of its authority section: the lesser of the SOA
+    /// record's TTL and its MINIMUM field (RFC 2308 §5), at most `maxNegativeTTL`. Nil without an SOA record,
+    /// which RFC 2308 §5 says not to cache.
+    public func negativeTTL(soa: RRSet) -> UInt32? {
+        guard soa.type == .soa, case let .soa(fields)? = soa.rdatas.first else { return nil }
+        return min(soa.ttl, fields.minimum, maxNegativeTTL)
     }
 }
 

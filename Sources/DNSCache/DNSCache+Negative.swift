@@ -59,8 +59,7 @@ extension DNSCache {
     @discardableResult
     public mutating func insertNegative(_ negativeKey: NegativeKey, soa: SignedRRSet, proofs: [SignedRRSet] = [],
                                         rank: TrustRank, status: SecurityStatus = .unchecked, now: Int64) -> InsertResult {
-        guard soa.rrset.type == .soa, case let .soa(fields)? = soa.rrset.rdatas.first else { return .notCached }
-        let ttl = min(soa.rrset.ttl, fields.minimum, configuration.maxNegativeTTL)
+        guard let ttl = configuration.negativeTTL(soa: soa.rrset) else { return .notCached }
         var meta = EntryMeta(rank: rank, status: status, ttl: ttl, now: now)
         if status == .bogus { meta.limitLifetime(to: configuration.bogusTTL, now: now) }
         let data = NegativeData(soa: soa, proofs: proofs)

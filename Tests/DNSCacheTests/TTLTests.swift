@@ -87,3 +87,21 @@ struct TTLTests {
         #expect(records.last?.type == .rrsig)
     }
 }
+
+@Suite("The configuration's TTL rules, for callers that serve data they just stored")
+struct ConfigurationTests {
+    @Test func boundedTTLAppliesMinThenMax() {
+        let configuration = CacheConfiguration(minTTL: 30, maxTTL: 600)
+        #expect(configuration.boundedTTL(5) == 30)
+        #expect(configuration.boundedTTL(300) == 300)
+        #expect(configuration.boundedTTL(9_999) == 600)
+    }
+
+    @Test func negativeTTLIsTheLeastOfSOATTLMinimumAndTheCap() {
+        let configuration = CacheConfiguration(maxNegativeTTL: 900)
+        #expect(configuration.negativeTTL(soa: Fixture.soa("example.com.", ttl: 3_600, minimum: 300).rrset) == 300)
+        #expect(configuration.negativeTTL(soa: Fixture.soa("example.com.", ttl: 60, minimum: 300).rrset) == 60)
+        #expect(configuration.negativeTTL(soa: Fixture.soa("example.com.", ttl: 3_600, minimum: 3_600).rrset) == 900)
+        #expect(configuration.negativeTTL(soa: Fixture.a("example.com.")) == nil)
+    }
+}
