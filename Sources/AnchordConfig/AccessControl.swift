@@ -63,13 +63,3 @@ public struct AccessControlList: Sendable {
         return best?.action ?? .refuse
     }
 }
-
-extension IPAddress {
-    /// The IPv4 address inside an IPv4-mapped IPv6 address (RFC 4291 §2.5.5.2), else nil.
-    var unmappedIPv4: IPAddress? {
-        guard case .v6(let v6) = self else { return nil }
-        let octets = v6.octets
-        guard octets.prefix(10).allSatisfy({ $0 == 0 }), octets[10] == 0xFF, octets[11] == 0xFF else { return nil }
-        return IPv4Address(octets: octets.suffix(4)).map(IPAddress.v4)
-    }
-}

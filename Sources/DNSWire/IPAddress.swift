@@ -47,6 +47,11 @@ public struct IPv6Address: Hashable, Sendable, Comparable {
         self.octets = Array(octets)
     }
 
+    /// For constants known to have sixteen octets.
+    init(uncheckedOctets: [UInt8]) {
+        octets = uncheckedOctets
+    }
+
     /// RFC 4291 §2.2 text: hex groups, one `::`, an optional dotted-quad tail.
     public init?(_ text: String) {
         guard !text.isEmpty, text.count <= 45 else { return nil }
@@ -148,5 +153,81 @@ extension IPv6Address: CustomStringConvertible {
             i += 1
         }
         return text
+    }
+}
+
+/// An IPv4 or IPv6 address: a server's, a client's, or one written in configuration.
+public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
+    case v4(IPv4Address)
+    case v6(IPv6Address)
+
+    /// `::1`.
+    public static let loopbackV6: IPAddress = .v6(IPv6Address(uncheckedOctets: [UInt8](repeating: 0, count: 15) + [1]))
+
+    /// Parse either family; a text with a colon is IPv6. Nil if it is not an address.
+    public init?(_ text: String) {
+        if text.contains(":") {
+            guard let address = IPv6Address(text) else { return nil }
+            self = .v6(address)
+        } else {
+            guard let address = IPv4Address(text) else { return nil }
+            self = .v4(address)
+        }
+    }
+
+    /// The address in network order: four or sixteen octets.
+    public var octets: [UInt8] {
+        switch self {
+        case let .v4(address): return address.octets
+        case let .v6(address): return address.octets
+        }
+    }
+
+    /// Prefix lengths run 0...bitCount.
+    public var bitCount: Int {
+        switch self {
+        case .v4: return 32
+        case .v6: return 128
+        }
+    }
+
+    public var isIPv4: Bool { if case .v4 = self { return true } else { return false } }
+
+    /// 127.0.0.0/8 and ::1.
+    public var isLoopback: Bool {
+        switch self {
+        case let .v4(address): return address.bytes.0 == 127
+        case .v6: return self == .loopbackV6
+        }
+    }
+
+    /// Loopback or unspecified (0.0.0.0, ::): never queried when `do-not-query-localhost` is on.
+    public var isLoopbackOrUnspecified: Bool {
+        isLoopback || octets.allSatisfy { $0 == 0 }
+    }
+
+    /// The IPv4 address inside an IPv4-mapped IPv6 address (RFC 4291 §2.5.5.2), else nil.
+    public var unmappedIPv4: IPAddress? {
+        guard case let .v6(v6) = self else { return nil }
+        let octets = v6.octets
+        guard octets.prefix(10).allSatisfy({ $0 == 0 }), octets[10] == 0xFF, octets[11] == 0xFF else { return nil }
+        return IPv4Address(octets: octets.suffix(4)).map(IPAddress.v4)
+    }
+
+    public var description: String {
+        switch self {
+        case let .v4(address): return address.description
+        case let .v6(address): return address.description
+        }
+    }
+
+    /// IPv4 before IPv6, then by octets.
+    public static func < (lhs: IPAddress, rhs: IPAddress) -> Bool {
+        switch (lhs, rhs) {
+        case let (.v4(a), .v4(b)): return a < b
+        case let (.v6(a), .v6(b)): return a < b
+        case (.v4, .v6): return true
+        case (.v6, .v4): return false
+        }
     }
 }
