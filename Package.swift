@@ -36,6 +36,9 @@ let package = Package(
         // TTL-bounded RRset and negative cache with trust ranks, security status and a byte cap. Sans-I/O.
         .target(name: "DNSCache", dependencies: ["DNSWire"]),
 
+        // The iterator, server selection, exchange policy and driver: sans-I/O, no clock reads.
+        .target(name: "ResolverCore", dependencies: ["DNSWire", "DNSCache"]),
+
         // Edges: libevent (knows nothing of DNS) and OpenSSL.
         .target(name: "EventIO", dependencies: ["CLibevent"]),
         .target(name: "DNSCrypto", dependencies: ["COpenSSL", "DNSWire"]),
@@ -58,6 +61,8 @@ let package = Package(
 
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DNSCacheTests", dependencies: ["DNSCache", "DNSWire"]),
+        .testTarget(name: "ResolverCoreTests", dependencies: ["ResolverCore", "DNSCache", "DNSWire"],
+                    resources: [.copy("Scenarios")]),
         .testTarget(name: "AnchordConfigTests", dependencies: ["AnchordConfig", "DNSWire"]),
     ]
 )

@@ -1,0 +1,262 @@
+import DNSCache
+import DNSWire
+
+/// Identifies one client query, chosen by the front end.
+public struct ClientQueryID: Hashable, Sendable {
+    public let rawValue: UInt64
+    public init(_ rawValue: UInt64) { self.rawValue = rawValue }
+}
+
+/// Identifies one upstream transmission; the transport hands it back with the reply or timeout.
+public struct QueryToken: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public let rawValue: UInt64
+    public init(_ rawValue: UInt64) { self.rawValue = rawValue }
+    public static func < (lhs: QueryToken, rhs: QueryToken) -> Bool { lhs.rawValue < rhs.rawValue }
+    public var description: String { "#\(rawValue)" }
+}
+
+/// Something that happened, told to the resolver.
+public enum ResolverEvent: Sendable {
+    /// A client asks a question.
+    case query(ClientQueryID, Question)
+    /// A reply arrived for an upstream query, from this address. Decoded by the transport.
+    case reply(QueryToken, from: ServerAddress, Message)
+    /// The upstream query's timeout passed without an acceptable reply.
+    case timeout(QueryToken)
+    /// The transport could not send or the connection failed (also: a reply that could not be decoded).
+    case networkError(QueryToken)
+}
+
+/// A query to send upstream: over `transport`, to `server`, expecting a reply within `timeout` milliseconds.
+public struct UpstreamQuery: Sendable, Equatable {
+    public var token: QueryToken
+    public var server: ServerAddress
+    public var message: Message
+    public var transport: Exchange.Transport
+    public var timeout: UInt64
+}
+
+/// The resolver's answer to a client question, ready to be put into a response message.
+public struct Answer: Sendable, Equatable {
+    public var question: Question
+    public var rcode: RCode
+    public var answer: [SignedRRSet]
+    public var authority: [SignedRRSet]
+    public var extendedError: ExtendedDNSError?
+
+    public init(question: Question, rcode: RCode, answer: [SignedRRSet] = [], authority: [SignedRRSet] = [], extendedError: ExtendedDNSError? = nil) {
+        self.question = question
+        self.rcode = rcode
+        self.answer = answer
+        self.authority = authority
+        self.extendedError = extendedError
+    }
+
+    static func servFail(_ question: Question, _ code: ExtendedDNSErrorCode, _ text: String) -> Answer {
+        Answer(question: question, rcode: .servFail, extendedError: ExtendedDNSError(code: code, text: text))
+    }
+}
+
+/// What the caller must do.
+public enum ResolverAction: Sendable, Equatable {
+    case send(UpstreamQuery)
+    case answer(ClientQueryID, Answer)
+}
+
+/// The recursive resolver core: the iterator for every question in flight, the caches, and the
+/// infrastructure cache. Sans-I/O: `handle` takes an event and the time, and returns actions.
+///
+/// One instance per event-loop thread; it is not thread-safe and needs no locks.
+public final class Resolver {
+    public var configuration: ResolverConfiguration
+    public let rootHints: RootHints
+    public internal(set) var cache: ResolverCache
+    public internal(set) var infrastructure: InfrastructureCache
+    var random: ResolverRandom
+
+    var resolutions: [ResolutionID: Resolution] = [:]
+    var clients: [ResolutionID: [ClientQueryID]] = [:]
+    var inFlight: [Question: ResolutionID] = [:]
+    var pending: [QueryToken: PendingQuery] = [:]
+    var budgets: [ResolutionID: WorkBudget] = [:]
+    var priming: ResolutionID?
+    var waitingForPriming: [ResolutionID] = []
+    var runQueue: [ResolutionID] = []
+    var draining = false
+    var nextResolutionID: UInt64 = 1
+    var nextToken: UInt64 = 1
+    /// Set while handling one event.
+    var now = Moment(wall: 0, monotonic: 0)
+    var actions: [ResolverAction] = []
+
+    /// Counters for metrics and tests.
+    public internal(set) var statistics = Statistics()
+
+    public struct Statistics: Sendable, Equatable {
+        public var clientQueries = 0
+        public var joinedInFlight = 0
+        public var cacheAnswers = 0
+        public var upstreamQueries = 0
+        public var upstreamTimeouts = 0
+        /// Replies that did not match an outstanding query (wrong address, ID or question): ignored.
+        public var unmatchedReplies = 0
+    }
+
+    /// An upstream query waiting for its reply.
+    struct PendingQuery {
+        var resolution: ResolutionID
+        var server: ServerAddress
+        var zone: Name
+        /// Exactly as sent (0x20 case included).
+        var question: Question
+        var id: UInt16
+        var exchange: Exchange
+        var sentAt: UInt64
+    }
+
+    public init(configuration: ResolverConfiguration = ResolverConfiguration(), rootHints: RootHints = .iana,
+                cache: ResolverCache, random: ResolverRandom = .system) {
+        self.configuration = configuration
+        self.rootHints = rootHints
+        self.cache = cache
+        self.infrastructure = InfrastructureCache(configuration: configuration.infrastructure)
+        self.random = random
+    }
+
+    /// Upstream queries waiting for replies.
+    public var outstandingQueries: Int { pending.count }
+    /// Questions being resolved.
+    public var activeResolutions: Int { resolutions.count }
+
+    /// Take one event; return what to do.
+    public func handle(_ event: ResolverEvent, at now: Moment) -> [ResolverAction] {
+        self.now = now
+        actions = []
+        switch event {
+        case let .query(client, question): receive(client, question)
+        case let .reply(token, server, message): receiveReply(token, from: server, message)
+        case let .timeout(token): receiveFailure(token, .timeout)
+        case let .networkError(token): receiveFailure(token, .networkError)
+        }
+        let result = actions
+        actions = []
+        return result
+    }
+
+    private func receive(_ client: ClientQueryID, _ question: Question) {
+        statistics.clientQueries += 1
+        let key = Question(name: question.name.lowercased(), type: question.type, rrClass: question.rrClass)
+        if let existing = inFlight[key] {
+            statistics.joinedInFlight += 1
+            clients[existing, default: []].append(client)
+            return
+        }
+        let id = newResolution(question: question, purpose: .client, budgetOwner: nil, ancestry: [])
+        inFlight[key] = id
+        clients[id] = [client]
+        run(id)
+    }
+
+    func newResolution(question: Question, purpose: Resolution.Purpose, budgetOwner: ResolutionID?, ancestry: [Question]) -> ResolutionID {
+        let id = ResolutionID(rawValue: nextResolutionID)
+        nextResolutionID += 1
+        let minimise = configuration.qnameMinimisation && purpose != .priming
+        resolutions[id] = Resolution(id: id, question: question, purpose: purpose, budgetOwner: budgetOwner ?? id,
+                                     ancestry: ancestry, minimise: minimise)
+        if budgetOwner == nil { budgets[id] = WorkBudget() }
+        return id
+    }
+
+    private func receiveReply(_ token: QueryToken, from server: ServerAddress, _ message: Message) {
+        guard let query = pending[token], query.server == server, message.header.id == query.id, message.header.isResponse,
+              let asked = message.question, matches(sent: query.question, received: asked) else {
+            statistics.unmatchedReplies += 1
+            return
+        }
+        pending[token] = nil
+        var exchange = query.exchange
+        switch exchange.handle(.reply(message)) {
+        case let .send(attempt):
+            transmit(query, exchange: exchange, attempt: attempt)
+        case let .done(reply):
+            infrastructure.recordRTT(now.milliseconds &- query.sentAt, for: server, at: now.milliseconds)
+            if let learned = exchange.learned {
+                infrastructure.recordWorkingPath(for: server, ednsSize: learned.ednsSize, tcpOnly: learned.tcpOnly,
+                                                 noEDNS: learned.noEDNS, at: now.milliseconds)
+            }
+            process(reply, to: query)
+        case .failed:
+            serverFailed(query)
+        }
+    }
+
+    private func receiveFailure(_ token: QueryToken, _ result: Exchange.Result) {
+        guard let query = pending.removeValue(forKey: token) else { return }
+        if case .timeout = result { statistics.upstreamTimeouts += 1 }
+        var exchange = query.exchange
+        switch exchange.handle(result) {
+        case let .send(attempt):
+            transmit(query, exchange: exchange, attempt: attempt)
+        case .done, .failed:
+            infrastructure.recordTimeout(for: query.server, at: now.milliseconds)
+            serverFailed(query)
+        }
+    }
+
+    /// 0x20: with case randomisation on, the reply must repeat the question's case exactly.
+    private func matches(sent: Question, received: Question) -> Bool {
+        guard sent.type == received.type, sent.rrClass == received.rrClass else { return false }
+        return configuration.useCapsForID ? sent.name.isIdentical(to: received.name) : sent.name == received.name
+    }
+
+    /// Send (or re-send) a query for `resolution` to `server` in the given attempt shape.
+    func transmit(_ query: PendingQuery, exchange: Exchange, attempt: Exchange.Attempt) {
+        let token = QueryToken(nextToken)
+        nextToken += 1
+        var next = query
+        next.id = UInt16(truncatingIfNeeded: random.next())
+        next.exchange = exchange
+        next.sentAt = now.milliseconds
+        pending[token] = next
+        budgets[resolutions[query.resolution]?.budgetOwner ?? query.resolution]?.upstreamQueries += 1
+        statistics.upstreamQueries += 1
+        let edns = attempt.ednsSize.map { EDNS(udpPayloadSize: $0, dnssecOK: configuration.dnssecOK) }
+        let message = Message.query(id: next.id, question: next.question, edns: edns)
+        actions.append(.send(UpstreamQuery(token: token, server: query.server, message: message,
+                                           transport: attempt.transport, timeout: attempt.timeout)))
+    }
+
+    /// Start an exchange for `question` with `server` on behalf of `resolution`.
+    func startQuery(_ resolution: ResolutionID, zone: Name, server: ServerAddress, question: Question) {
+        let state = infrastructure.state(of: server, at: now.milliseconds)
+        let exchange = Exchange(server: state, ednsSize: configuration.ednsBufferSize, fallbackSize: configuration.ednsFallbackSize)
+        let sent = configuration.useCapsForID ? Question(name: randomiseCase(question.name), type: question.type, rrClass: question.rrClass) : question
+        let query = PendingQuery(resolution: resolution, server: server, zone: zone, question: sent, id: 0,
+                                 exchange: exchange, sentAt: now.milliseconds)
+        transmit(query, exchange: exchange, attempt: exchange.firstAttempt)
+    }
+
+    /// Flip the case of each ASCII letter at random (draft-vixie-dnsext-dns0x20).
+    private func randomiseCase(_ name: Name) -> Name {
+        var bits: UInt64 = 0
+        var left = 0
+        var wire = name.wire
+        var position = 0
+        while position < wire.count, wire[position] != 0 {
+            let length = Int(wire[position])
+            for index in (position + 1)..<(position + 1 + length) {
+                let octet = wire[index] | 0x20
+                guard octet >= 0x61, octet <= 0x7A else { continue }
+                if left == 0 {
+                    bits = random.next()
+                    left = 64
+                }
+                wire[index] = bits & 1 == 1 ? octet & ~0x20 : octet
+                bits >>= 1
+                left -= 1
+            }
+            position += 1 + length
+        }
+        return (try? Name(wire: wire)) ?? name
+    }
+}

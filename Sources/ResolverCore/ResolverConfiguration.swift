@@ -1,0 +1,48 @@
+import DNSWire
+
+/// Limits on the work one client question may cause, so that no answer (or attacker) can make the resolver
+/// loop or amplify: every limit reached ends in SERVFAIL with an Extended DNS Error, never a hang.
+public struct WorkLimits: Sendable, Equatable {
+    /// Referrals followed for one name (Unbound: max referral count).
+    public var maxReferrals = 30
+    /// Upstream queries sent on behalf of one client question, sub-lookups included.
+    public var maxUpstreamQueries = 64
+    /// Lookups of NS names' addresses for one client question (NXNS mitigation, CVE-2020-12662).
+    public var maxNSLookups = 12
+    /// Of those, how many may fail before the question is given up (Unbound: 5).
+    public var maxFailedNSLookups = 5
+    /// Nesting of NS-address lookups inside NS-address lookups.
+    public var maxLookupDepth = 4
+    /// CNAME and DNAME links followed (Unbound: 11 restarts).
+    public var maxChainLength = 11
+    public init() {}
+}
+
+/// How the iterator behaves. Option names in comments are the configuration keys (Unbound's names).
+public struct ResolverConfiguration: Sendable {
+    /// `edns-buffer-size`: the EDNS payload size advertised upstream (RFC 6891).
+    public var ednsBufferSize: UInt16 = EDNS.defaultPayloadSize
+    /// `edns-fallback-size`: advertised after a timeout that looks like fragment loss.
+    public var ednsFallbackSize: UInt16 = 1232
+    /// `prime`: ask the root hints for the current root NS set before the first resolution (RFC 8109).
+    public var prime = true
+    /// The port authoritative servers are asked on (53; test labs may use another).
+    public var upstreamPort: UInt16 = 53
+    /// `qname-minimisation` (RFC 9156, relaxed).
+    public var qnameMinimisation = true
+    /// `use-caps-for-id`: 0x20 case randomisation of upstream questions.
+    public var useCapsForID = false
+    /// `do-ip4`, `do-ip6`: which address families are used (and looked up) upstream.
+    public var doIPv4 = true
+    public var doIPv6 = true
+    /// `do-not-query-localhost`.
+    public var doNotQueryLocalhost = true
+    /// `harden-glue`: glue outside the delegating zone is dropped, not used.
+    public var hardenGlue = true
+    /// Set DO on upstream queries so that signatures and proofs are fetched and cached for validation.
+    public var dnssecOK = true
+    public var limits = WorkLimits()
+    public var infrastructure = InfrastructureCache.Configuration()
+
+    public init() {}
+}

@@ -1,0 +1,153 @@
+@testable import DNSWire
+import DNSCache
+@testable import ResolverCore
+
+/// Drives a `Resolver` through a scenario with scripted servers and a manual clock: every upstream query is
+/// answered by its server's script at once, or times out after the query's timeout when nothing comes back.
+struct ScenarioRunner {
+    let scenario: Scenario
+    let resolver: Resolver
+    var now = Moment(wall: 1_780_000_000, monotonic: 1_000_000_000_000)
+    /// Upstream queries sent since the last client query, in order.
+    var sent: [UpstreamQuery] = []
+    var answers: [Answer] = []
+    private var outstanding: [UpstreamQuery] = []
+    private var nextClient: UInt64 = 1
+    /// The last query was held: the next one adds to the same log.
+    private var holding = false
+
+    init(_ scenario: Scenario) throws {
+        self.scenario = scenario
+        var cacheConfiguration = CacheConfiguration()
+        for (key, value) in scenario.cacheConfigurationLines {
+            guard let number = UInt32(value) else { throw ScenarioError(file: scenario.name, line: 0, message: "\(key) needs a number") }
+            switch key {
+            case "cache-min-ttl": cacheConfiguration.minTTL = number
+            case "cache-max-ttl": cacheConfiguration.maxTTL = number
+            case "cache-max-negative-ttl": cacheConfiguration.maxNegativeTTL = number
+            default: cacheConfiguration.maxBytes = Int(number)
+            }
+        }
+        let hints = scenario.hints.isEmpty ? RootHints.iana : try RootHints(records: scenario.hints)
+        resolver = Resolver(configuration: scenario.configuration, rootHints: hints,
+                            cache: ResolverCache(configuration: cacheConfiguration), random: .seeded(20326))
+        for (server, rtt) in scenario.knownRTTs {
+            resolver.infrastructure.recordRTT(rtt, for: server, at: now.milliseconds)
+        }
+    }
+
+    private func failure(_ line: Int, _ message: String) -> ScenarioError {
+        ScenarioError(file: scenario.name, line: line, message: message)
+    }
+
+    mutating func run() throws {
+        for step in scenario.steps {
+            switch step {
+            case let .query(question, hold, _):
+                if !holding {
+                    sent = []
+                    answers = []
+                }
+                holding = hold
+                take(resolver.handle(.query(ClientQueryID(nextClient), question), at: now))
+                nextClient += 1
+                if !hold { try deliver() }
+            case let .time(seconds, _):
+                now = now.adding(milliseconds: UInt64(seconds) * 1000)
+            case let .expectRCode(rcode, line):
+                guard let answer = answers.last else { throw failure(line, "no answer yet") }
+                guard answer.rcode == rcode else { throw failure(line, "rcode \(answer.rcode), expected \(rcode); \(describe(answer))") }
+            case let .expectAnswer(records, line):
+                guard let answer = answers.last else { throw failure(line, "no answer yet") }
+                try compare(answer.answer, records, "answer", line, answer)
+            case let .expectAuthority(records, line):
+                guard let answer = answers.last else { throw failure(line, "no answer yet") }
+                try compare(answer.authority, records, "authority", line, answer)
+            case let .expectSent(server, question, transport, edns, line):
+                guard !sent.isEmpty else { throw failure(line, "expected a query \(question) to \(server.map(\.description) ?? "*"), none was sent") }
+                let query = sent.removeFirst()
+                let asked = query.message.question
+                if let server, query.server != server || asked?.name != question.name || asked?.type != question.type {
+                    throw failure(line, "sent \(asked.map(\.description) ?? "?") to \(query.server), expected \(question) to \(server)")
+                }
+                if server == nil, asked?.name != question.name || asked?.type != question.type {
+                    throw failure(line, "sent \(asked.map(\.description) ?? "?"), expected \(question)")
+                }
+                if let transport, query.transport != transport {
+                    throw failure(line, "sent over \(query.transport), expected \(transport)")
+                }
+                if let edns, query.message.edns?.udpPayloadSize != edns {
+                    throw failure(line, "EDNS size \(query.message.edns.map { String($0.udpPayloadSize) } ?? "none"), expected \(edns.map(String.init) ?? "none")")
+                }
+            case let .expectSentCount(count, line):
+                guard sent.count == count else {
+                    throw failure(line, "\(sent.count) more queries were sent, expected \(count): \(sent.map { "\($0.message.question.map(\.description) ?? "?") → \($0.server)" })")
+                }
+            case let .expectEDE(code, line):
+                guard let answer = answers.last else { throw failure(line, "no answer yet") }
+                guard answer.extendedError?.code.rawValue == code else {
+                    throw failure(line, "EDE \(answer.extendedError.map { "\($0.code.rawValue) \($0.text)" } ?? "none"), expected \(code)")
+                }
+            case let .expectAnswers(count, line):
+                guard answers.count == count else { throw failure(line, "\(answers.count) client answers, expected \(count)") }
+                if let first = answers.first, answers.contains(where: { $0 != first }) { throw failure(line, "client answers differ") }
+            case let .expectUnmatched(count, line):
+                guard resolver.statistics.unmatchedReplies == count else {
+                    throw failure(line, "\(resolver.statistics.unmatchedReplies) unmatched replies, expected \(count)")
+                }
+            }
+        }
+    }
+
+    private mutating func take(_ actions: [ResolverAction]) {
+        for action in actions {
+            switch action {
+            case let .send(query):
+                sent.append(query)
+                outstanding.append(query)
+            case let .answer(_, answer):
+                answers.append(answer)
+            }
+        }
+    }
+
+    /// Answer every outstanding query from the scripts until the resolver is quiet.
+    private mutating func deliver() throws {
+        var deliveries = 0
+        while !outstanding.isEmpty {
+            deliveries += 1
+            guard deliveries < 10_000 else { throw failure(0, "resolver did not become quiet") }
+            let query = outstanding.removeFirst()
+            let server = scenario.servers[query.server.ip]
+            guard let server, let reply = server.reply(to: query.message, over: query.transport) else {
+                now = now.adding(milliseconds: query.timeout)
+                take(resolver.handle(.timeout(query.token), at: now))
+                continue
+            }
+            now = now.adding(milliseconds: 10)
+            if server.spoofID {
+                var forged = reply
+                forged.header.id ^= 0x5A5A
+                take(resolver.handle(.reply(query.token, from: query.server, forged), at: now))
+            }
+            take(resolver.handle(.reply(query.token, from: query.server, reply), at: now))
+            // A reply the resolver did not accept leaves the query waiting: its timer still fires.
+            if resolver.pending[query.token] != nil {
+                now = now.adding(milliseconds: query.timeout)
+                take(resolver.handle(.timeout(query.token), at: now))
+            }
+        }
+    }
+
+    private func compare(_ got: [SignedRRSet], _ expected: [Record], _ section: String, _ line: Int, _ answer: Answer) throws {
+        let have = Set(got.flatMap(\.records))
+        let want = Set(expected)
+        guard have == want else {
+            throw failure(line, "\(section) section differs;\n got: \(got.flatMap(\.records).map(\.text))\n expected: \(expected.map(\.text))")
+        }
+    }
+
+    private func describe(_ answer: Answer) -> String {
+        "answer \(answer.answer.flatMap(\.records).map(\.text)) authority \(answer.authority.flatMap(\.records).map(\.text)) ede \(answer.extendedError.map { "\($0.code.rawValue) \($0.text)" } ?? "none")"
+    }
+}
