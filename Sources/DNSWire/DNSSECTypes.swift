@@ -20,14 +20,14 @@ public struct DNSSECAlgorithm: RawRepresentable, Hashable, Sendable {
     public static let privateOID = DNSSECAlgorithm(254)
 
     static let mnemonics: [UInt8: String] = [
-        1: "RSAMD5", 3: "DSA", 5: "RSASHA1", 6: "DSA-NSEC3-SHA1", 7: "RSASHA1-NSEC3-SHA1", 8: "RSASHA256",
+        1: "RSAMD5", 2: "DH", 3: "DSA", 5: "RSASHA1", 6: "DSA-NSEC3-SHA1", 7: "RSASHA1-NSEC3-SHA1", 8: "RSASHA256",
         10: "RSASHA512", 12: "ECC-GOST", 13: "ECDSAP256SHA256", 14: "ECDSAP384SHA384", 15: "ED25519",
-        16: "ED448", 253: "PRIVATEDNS", 254: "PRIVATEOID",
+        16: "ED448", 252: "INDIRECT", 253: "PRIVATEDNS", 254: "PRIVATEOID",
     ]
 
     /// From a number or a mnemonic as used in zone files and trust-anchor files (`RSASHA256`, `8`).
     public init?(mnemonic: String) {
-        if let value = UInt8(mnemonic) {
+        if let value = decimal(mnemonic[...], as: UInt8.self) {
             self.init(value)
             return
         }

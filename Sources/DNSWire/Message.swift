@@ -138,7 +138,7 @@ extension Message {
         let id = try reader.readUInt16()
         let flags = try reader.readUInt16()
         let counts = [try reader.readUInt16(), try reader.readUInt16(), try reader.readUInt16(), try reader.readUInt16()]
-        var header = Header(id: id, flagWord: flags)
+        let header = Header(id: id, flagWord: flags)
         let rcodeBits = UInt16(flags & 0x000F)
 
         var questions: [Question] = []
@@ -172,7 +172,6 @@ extension Message {
             edns = decoded.edns
             rcode = RCode(UInt16(decoded.extendedRCode) << 4 | rcodeBits)
         }
-        header.isTruncated = flags & 0x0200 != 0
         self.init(header: header, rcode: rcode, questions: questions, answers: answers, authority: authority,
                   additional: additional, edns: edns)
     }

@@ -40,7 +40,7 @@ public struct Name: Sendable {
     public init(labels: [[UInt8]]) throws {
         var wire: [UInt8] = []
         for label in labels {
-            guard !label.isEmpty else { throw WireError.badRData(type: .ns, reason: "empty label inside a name") }
+            guard !label.isEmpty else { throw WireError.emptyLabel }
             guard label.count <= Name.maxLabelLength else { throw WireError.labelTooLong(offset: wire.count) }
             wire.append(UInt8(label.count))
             wire.append(contentsOf: label)
@@ -104,7 +104,7 @@ public struct Name: Sendable {
 
     /// This name with `label` put in front.
     public func prepending(_ label: [UInt8]) throws -> Name {
-        guard !label.isEmpty else { throw WireError.badRData(type: .ns, reason: "empty label inside a name") }
+        guard !label.isEmpty else { throw WireError.emptyLabel }
         guard label.count <= Name.maxLabelLength else { throw WireError.labelTooLong(offset: 0) }
         guard wire.count + 1 + label.count <= Name.maxWireLength else { throw WireError.nameTooLong }
         return Name(uncheckedWire: [UInt8(label.count)] + label + wire)

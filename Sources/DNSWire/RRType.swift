@@ -69,7 +69,7 @@ public struct RRType: RawRepresentable, Hashable, Comparable, Sendable {
         let upper = mnemonic.uppercased()
         if let value = RRType.byName[upper] {
             self.init(value)
-        } else if upper.hasPrefix("TYPE"), let value = UInt16(upper.dropFirst(4)), !upper.dropFirst(4).hasPrefix("+") {
+        } else if upper.hasPrefix("TYPE"), let value = decimal(upper.dropFirst(4)) {
             self.init(value)
         } else {
             return nil
@@ -105,7 +105,7 @@ public struct RRClass: RawRepresentable, Hashable, Sendable {
         let upper = mnemonic.uppercased()
         if let (value, _) = RRClass.names.first(where: { $0.value == upper }) {
             self.init(value)
-        } else if upper.hasPrefix("CLASS"), let value = UInt16(upper.dropFirst(5)), !upper.dropFirst(5).hasPrefix("+") {
+        } else if upper.hasPrefix("CLASS"), let value = decimal(upper.dropFirst(5)) {
             self.init(value)
         } else {
             return nil
@@ -176,4 +176,10 @@ extension Opcode: CustomStringConvertible {
         default: return "OPCODE\(rawValue)"
         }
     }
+}
+
+/// A decimal number of digits only (no sign), as RFC 3597 `TYPEnnn`/`CLASSnnn` and zone-file fields use.
+func decimal<T: FixedWidthInteger>(_ text: Substring, as _: T.Type = UInt16.self) -> T? {
+    guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+    return T(text)
 }

@@ -119,16 +119,9 @@ extension RData {
         }
     }
 
-    /// Types whose embedded names are lowercased in DNSSEC canonical form: RFC 4034 §6.2 item 3 as
-    /// corrected by RFC 6840 §5.1 (NSEC is not on the list). Only the ones with a typed form matter here.
-    static func lowercasesNamesInCanonicalForm(_ type: RRType) -> Bool {
-        switch type {
-        case .ns, .cname, .soa, .ptr, .mx, .srv, .dname, .rrsig: return true
-        default: return false
-        }
-    }
-
-    /// Write the RDATA. `canonical` lowercases embedded names where RFC 4034 §6.2 says so and never compresses.
+    /// Write the RDATA. `canonical` lowercases embedded names where RFC 4034 §6.2 item 3 says so (as corrected
+    /// by RFC 6840 §5.1: not NSEC's next name; of the typed forms here: NS, CNAME, SOA, PTR, MX, SRV, DNAME,
+    /// RRSIG) and never compresses.
     /// Compression is used only for the RFC 1035 types (RFC 3597 §4); other names are written in full.
     public func encode(into writer: inout WireWriter, canonical: Bool) throws {
         let compress = !canonical

@@ -31,6 +31,9 @@ public struct TypeBitmap: Hashable, Sendable {
             guard (1...32).contains(length) else { throw WireError.badRData(type: type, reason: "type bitmap window length \(length)") }
             lastWindow = window
             let bits = try reader.readBytes(length)
+            // RFC 4034 §4.1.2: trailing zero octets must be left out, so the bitmap has one encoding and
+            // the canonical form a validator rebuilds matches what was signed.
+            guard bits.last != 0 else { throw WireError.badRData(type: type, reason: "type bitmap window with trailing zero octets") }
             for (index, octet) in bits.enumerated() where octet != 0 {
                 for bit in 0..<8 where octet & (0x80 >> bit) != 0 {
                     result.append(RRType(UInt16(window) << 8 | UInt16(index * 8 + bit)))

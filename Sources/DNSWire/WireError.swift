@@ -9,6 +9,8 @@ public enum WireError: Error, Equatable, Sendable, CustomStringConvertible {
     case labelTooLong(offset: Int)
     /// A name longer than 255 octets in wire form (RFC 1035 §2.3.4).
     case nameTooLong
+    /// An empty label inside a name (only the root label is empty).
+    case emptyLabel
     /// A compression pointer that does not point strictly backwards, or points outside the message.
     case badPointer(offset: Int)
     /// More compression pointers in one name than a legitimate message can need.
@@ -31,6 +33,7 @@ public enum WireError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .truncated(offset, needed): return "message truncated at offset \(offset) (\(needed) more octets needed)"
         case let .labelTooLong(offset): return "label longer than 63 octets at offset \(offset)"
         case .nameTooLong: return "name longer than 255 octets"
+        case .emptyLabel: return "empty label inside a name"
         case let .badPointer(offset): return "compression pointer at offset \(offset) does not point backwards into the message"
         case let .pointerLoop(offset): return "too many compression pointers in the name at offset \(offset)"
         case let .badLabelType(offset): return "unsupported label type at offset \(offset)"
