@@ -69,14 +69,21 @@ public struct WireReader: Sendable {
 
     /// Run `body` with reads confined to the next `length` octets, then require that it used them all.
     ///
-    /// Used for RDATA: a record's content may not spill over its RDLENGTH, and must use all of it.
+    /// Used for RDATA: a record's content may not spill over its RDLENGTH, and must use all of it. Content that
+    /// needs more than RDLENGTH is a length mismatch, not a truncated message: the octets may well be there.
     public mutating func withLimit<T>(_ length: Int, type: RRType, _ body: (inout WireReader) throws -> T) throws -> T {
         try need(length)
         let savedLimit = limit
         let start = offset
         limit = offset + length
         defer { limit = savedLimit }
-        let value = try body(&self)
+        let value: T
+        do {
+            value = try body(&self)
+        } catch let WireError.truncated(at, needed) where at >= start {
+            // Reads inside the region stop at its end, so `needed` counts octets beyond the RDLENGTH.
+            throw WireError.rdataLengthMismatch(type: type, declared: length, used: length + needed)
+        }
         guard offset == start + length else {
             throw WireError.rdataLengthMismatch(type: type, declared: length, used: offset - start)
         }
