@@ -39,6 +39,11 @@ extension EDNS {
         var reader = WireReader(data)
         var options: [EDNSOption] = []
         while !reader.isAtEnd {
+            // The reader's offsets are relative to the RDATA, so a `truncated` error here would point at the
+            // wrong octet of the message: say what is wrong instead.
+            guard reader.remaining >= 4 else {
+                throw WireError.badOPT(reason: "option header cut short: \(reader.remaining) of 4 octets")
+            }
             let code = try reader.readUInt16()
             let length = Int(try reader.readUInt16())
             guard reader.remaining >= length else { throw WireError.badOPT(reason: "option \(code) overruns the record") }
