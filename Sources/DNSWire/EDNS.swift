@@ -125,9 +125,10 @@ public enum EDNSOption: Hashable, Sendable {
         case .extendedError:
             guard body.count >= 2 else { throw WireError.badOPT(reason: "extended error option of \(body.count) octets") }
             let info = ExtendedDNSErrorCode(UInt16(body[0]) << 8 | UInt16(body[1]))
-            // RFC 8914 §2: EXTRA-TEXT is UTF-8, may be absent, should not be NUL-terminated.
+            // RFC 8914 §2: EXTRA-TEXT is UTF-8, may be absent, should not be NUL-terminated. Drop every trailing
+            // NUL, not just one, so that decoding what we encoded gives the same text back.
             var text = Array(body[2...])
-            if text.last == 0 { text.removeLast() }
+            while text.last == 0 { text.removeLast() }
             return .extendedError(ExtendedDNSError(code: info, text: String(decoding: text, as: UTF8.self)))
         default:
             return .unknown(code: code, data: body)
