@@ -158,7 +158,8 @@ struct NameTests {
         #expect(throws: WireError.trailingData(count: 1)) { try Name(wire: [0, 0]) }
         #expect(throws: WireError.badPointer(offset: 0)) { try Name(wire: [0xC0, 0x0C]) }
         #expect(throws: WireError.self) { try Name(wire: []) }
-        #expect(throws: WireError.self) { try Name(labels: [[]]) }
+        #expect(throws: WireError.emptyLabel) { try Name(labels: [[]]) }
+        #expect(throws: WireError.emptyLabel) { try Name(labels: [Array("a".utf8), [], Array("b".utf8)]) }
     }
 
     // MARK: Presentation escapes
@@ -248,6 +249,6 @@ struct NameTests {
     @Test func prependingAddsOneLabelInFront() throws {
         let name = try Name("example.").prepending(Array("WWW".utf8))
         #expect(name.isIdentical(to: try Name("WWW.example.")))
-        #expect(throws: WireError.self) { try Name.root.prepending([]) }
+        #expect(throws: WireError.emptyLabel) { try Name.root.prepending([]) }
     }
 }
