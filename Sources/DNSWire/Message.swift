@@ -207,6 +207,9 @@ extension Message {
         var counts: [UInt16] = [0, 0, 0]
         var stop = false
         for (index, section) in [answers, authority, additional].enumerated() where !stop {
+            // Where each run of one RRset's records began, so a cut can also take back earlier runs of the
+            // same RRset when its records are not adjacent.
+            var runs: [(key: RRSetKey, mark: Int, countBefore: UInt16)] = []
             var start = 0
             while start < section.count {
                 var end = start + 1
@@ -214,11 +217,19 @@ extension Message {
                 let mark = writer.count
                 for record in section[start..<end] { try record.encode(into: &writer) }
                 if writer.count + reserved > maxSize {
-                    writer.truncate(to: mark)
+                    let dropped = Set(section[start...].map { RRSetKey(name: $0.name, type: $0.type, rrClass: $0.rrClass) })
+                    if let first = runs.first(where: { dropped.contains($0.key) }) {
+                        writer.truncate(to: first.mark)
+                        counts[index] = first.countBefore
+                    } else {
+                        writer.truncate(to: mark)
+                    }
                     if index < 2 { truncated = true }
                     stop = true
                     break
                 }
+                runs.append((RRSetKey(name: section[start].name, type: section[start].type, rrClass: section[start].rrClass),
+                             mark, counts[index]))
                 counts[index] += UInt16(end - start)
                 start = end
             }
