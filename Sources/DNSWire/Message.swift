@@ -187,6 +187,10 @@ extension Message {
     /// sent (RFC 2181 §9); additional RRsets that do not fit are simply left out. The OPT record is always kept,
     /// so the client still learns our EDNS support (RFC 6891 §7).
     public func encode(maxSize: Int) throws -> (bytes: [UInt8], truncated: Bool) {
+        // Without OPT only the low four RCODE bits exist: BADVERS (16) would go out as NOERROR.
+        guard edns != nil || rcode.extendedBits == 0 else {
+            throw WireError.unencodable(reason: "RCODE \(rcode) needs EDNS to carry its upper bits")
+        }
         var writer = WireWriter(compression: true, capacity: min(maxSize, 4096))
         writer.write(header.id)
         let flagsPosition = writer.count
