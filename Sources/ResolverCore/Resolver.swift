@@ -128,6 +128,14 @@ public final class Resolver {
     /// Questions being resolved.
     public var activeResolutions: Int { resolutions.count }
 
+    /// Forget what expired in the infrastructure cache (call now and then).
+    public func purgeInfrastructure(at now: Moment) {
+        infrastructure.purge(at: now.milliseconds)
+    }
+
+    /// Whether the upstream query `token` still waits for a reply; once false, its socket can be closed.
+    public func isWaiting(for token: QueryToken) -> Bool { pending[token] != nil }
+
     /// Take one event; return what to do.
     public func handle(_ event: ResolverEvent, at now: Moment) -> [ResolverAction] {
         self.now = now
