@@ -211,9 +211,9 @@ extension Message {
         var counts: [UInt16] = [0, 0, 0]
         var stop = false
         for (index, section) in [answers, authority, additional].enumerated() where !stop {
-            // Where each run of one RRset's records began, so a cut can also take back earlier runs of the
-            // same RRset when its records are not adjacent.
-            var runs: [(key: RRSetKey, mark: Int, countBefore: UInt16)] = []
+            // Where each run of adjacent records began, so a cut can also take back earlier runs of an RRset
+            // whose records are not adjacent.
+            var runs: [(range: Range<Int>, mark: Int, countBefore: UInt16)] = []
             var start = 0
             while start < section.count {
                 var end = start + 1
@@ -221,8 +221,8 @@ extension Message {
                 let mark = writer.count
                 for record in section[start..<end] { try record.encode(into: &writer) }
                 if writer.count + reserved > maxSize {
-                    let dropped = Set(section[start...].map { RRSetKey(name: $0.name, type: $0.type, rrClass: $0.rrClass) })
-                    if let first = runs.first(where: { dropped.contains($0.key) }) {
+                    let dropped = Set(section[start...].map(TruncationUnit.init))
+                    if let first = runs.first(where: { run in section[run.range].contains { dropped.contains(TruncationUnit($0)) } }) {
                         writer.truncate(to: first.mark)
                         counts[index] = first.countBefore
                     } else {
@@ -232,8 +232,7 @@ extension Message {
                     stop = true
                     break
                 }
-                runs.append((RRSetKey(name: section[start].name, type: section[start].type, rrClass: section[start].rrClass),
-                             mark, counts[index]))
+                runs.append((start..<end, mark, counts[index]))
                 counts[index] += UInt16(end - start)
                 start = end
             }
@@ -249,6 +248,18 @@ extension Message {
         writer.patch(counts[1], at: countsPosition + 2)
         writer.patch(counts[2], at: countsPosition + 4)
         return (writer.bytes, truncated)
+    }
+}
+
+/// Records that a size-limited encode keeps or drops together: one RRset, except that RRSIGs at an owner go
+/// with the type they cover (RFC 4034 §3: each has the TTL of the RRset it signs, not of the other RRSIGs).
+private struct TruncationUnit: Hashable {
+    var key: RRSetKey
+    var covered: RRType?
+
+    init(_ record: Record) {
+        key = RRSetKey(name: record.name, type: record.type, rrClass: record.rrClass)
+        if case let .rrsig(signature) = record.rdata { covered = signature.typeCovered } else { covered = nil }
     }
 }
 
