@@ -172,6 +172,61 @@ struct TruncationTests {
         #expect(!decoded.additional.contains(second))
     }
 
+    @Test func signaturesAtOneOwnerAreKeptOrDroppedWithTheTypeTheyCover() throws {
+        // RFC 4035 §3.1.1: in the additional section an RRset may stay while its RRSIGs go, without TC.
+        // The RRSIGs at ns1 cover A and AAAA; losing the AAAA one must not take back the A one.
+        let additional = [Self.a("ns1.example.", 1), Self.signature(.a, owner: "ns1.example."),
+                          Self.aaaa("ns1.example.", 1), Self.signature(.aaaa, owner: "ns1.example.")]
+        let message = Message(header: Header(isResponse: true), questions: [Question(name: Self.zone, type: .ns)],
+                              answers: [Record(name: Self.zone, ttl: 1, rdata: .ns(name("ns1.example.")))],
+                              additional: additional, edns: EDNS(dnssecOK: true))
+        let full = try message.encode().count
+        let (bytes, truncated) = try message.encode(maxSize: full - 1)
+        #expect(!truncated)
+        #expect(try Message(wire: bytes).additional == Array(additional.prefix(3)))
+    }
+
+    /// Records kept or dropped together: owner, type, class, and for RRSIG the covered type.
+    static func unit(_ record: Record) -> String {
+        if case let .rrsig(signature) = record.rdata { return "\(record.name.lowercased()) RRSIG \(signature.typeCovered)" }
+        return "\(record.name.lowercased()) \(record.rrClass) \(record.type)"
+    }
+
+    @Test func capturedRepliesCutAtEveryBoundaryStayWithinTheLimitWithWholeRRsets() throws {
+        let fixtures = try CapturedFixture.all()
+        #expect(fixtures.count >= 12)
+        var random = SplitMix64(seed: 512)
+        var cuts = 0
+        for fixture in fixtures {
+            let message = try Message(wire: fixture.wire)
+            let original = [message.answers, message.authority, message.additional]
+            // From the full size down, each limit one below the last result: every distinct cut, once.
+            var maxSize = try message.encode().count
+            let fixed = try Self.fixedSize(message)
+            while maxSize >= fixed {
+                let (bytes, truncated) = try message.encode(maxSize: maxSize)
+                #expect(bytes.count <= maxSize, "\(fixture.name) at \(maxSize)")
+                // Any limit between the result and this one gives the same octets.
+                #expect(try message.encode(maxSize: Int.random(in: bytes.count...maxSize, using: &random)).bytes == bytes)
+                let decoded = try Message(wire: bytes)
+                let kept = [decoded.answers, decoded.authority, decoded.additional]
+                #expect(decoded.edns == message.edns)
+                for (section, all) in zip(kept, original) {
+                    // Cut from the end, and no unit in part.
+                    #expect(section == Array(all.prefix(section.count)), "\(fixture.name) at \(maxSize)")
+                    for unit in Set(section.map(Self.unit)) {
+                        #expect(section.filter { Self.unit($0) == unit }.count == all.filter { Self.unit($0) == unit }.count,
+                                "\(fixture.name) at \(maxSize): \(unit) sent in part")
+                    }
+                }
+                #expect(truncated == (message.header.isTruncated || kept[0] != original[0] || kept[1] != original[1]))
+                maxSize = bytes.count - 1
+                cuts += 1
+            }
+        }
+        #expect(cuts > 100)
+    }
+
     @Test func compressionMakesRepeatedNamesSmaller() throws {
         let owner = name("a-rather-long-label.www.example.com.")
         let records = (1...10).map { Record(name: owner, ttl: 60, rdata: .a(IPv4Address(10, 0, 0, $0))) }
