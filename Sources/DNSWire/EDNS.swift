@@ -56,9 +56,9 @@ extension EDNS {
     }
 
     /// The OPT pseudo-record for these parameters, with `extendedRCode` as the high RCODE bits.
-    func optRecord(extendedRCode: UInt8) -> Record {
+    func optRecord(extendedRCode: UInt8) throws -> Record {
         var writer = WireWriter(compression: false, capacity: 32)
-        for option in options { option.encode(into: &writer) }
+        for option in options { try option.encode(into: &writer) }
         var ttl = UInt32(extendedRCode) << 24 | UInt32(version) << 16 | UInt32(otherFlags & 0x7FFF)
         if dnssecOK { ttl |= 0x8000 }
         return Record(name: .root, type: .opt, rrClass: RRClass(udpPayloadSize), ttl: ttl, rdata: .opaque(writer.bytes))
@@ -135,7 +135,8 @@ public enum EDNSOption: Hashable, Sendable {
         }
     }
 
-    func encode(into writer: inout WireWriter) {
+    /// Write the option; a body its code does not allow (a 7-octet cookie, say) is refused, not sent.
+    func encode(into writer: inout WireWriter) throws {
         let body: [UInt8]
         switch self {
         case let .nsid(data): body = data
@@ -146,6 +147,11 @@ public enum EDNSOption: Hashable, Sendable {
         case let .extendedError(error):
             body = [UInt8(error.code.rawValue >> 8), UInt8(error.code.rawValue & 0xFF)] + Array(error.text.utf8)
         case let .unknown(_, data): body = data
+        }
+        do {
+            _ = try EDNSOption.decode(code: code, body: body)
+        } catch let WireError.badOPT(reason) {
+            throw WireError.unencodable(reason: reason)
         }
         writer.write(code.rawValue)
         writer.write(UInt16(truncatingIfNeeded: body.count))

@@ -205,7 +205,11 @@ extension Message {
             writer.write(question.type.rawValue)
             writer.write(question.rrClass.rawValue)
         }
-        let optRecord = edns.map { $0.optRecord(extendedRCode: rcode.extendedBits) }
+        // EDNS lives in `edns`; an OPT record among the others would be a second one, or one in the wrong place.
+        for section in [answers, authority, additional] where section.contains(where: { $0.type == .opt }) {
+            throw WireError.unencodable(reason: "an OPT record among the resource records (EDNS belongs in Message.edns)")
+        }
+        let optRecord = try edns.map { try $0.optRecord(extendedRCode: rcode.extendedBits) }
         let reserved = try optRecord.map { try $0.encodedLength() } ?? 0
         var truncated = header.isTruncated
         var counts: [UInt16] = [0, 0, 0]

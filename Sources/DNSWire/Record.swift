@@ -40,6 +40,9 @@ extension Record {
 
     /// Write the record; names in RDATA are compressed only for the RFC 1035 types that allow it (RFC 3597 §4).
     public func encode(into writer: inout WireWriter) throws {
+        if let rdataType = rdata.type, rdataType != type {
+            throw WireError.unencodable(reason: "\(rdataType) RDATA in a \(type) record")
+        }
         writer.write(name)
         writer.write(type.rawValue)
         writer.write(rrClass.rawValue)
@@ -155,6 +158,7 @@ extension RData {
             writer.write(srv.port)
             name(srv.target, lower: true)
         case let .ds(ds):
+            guard !ds.digest.isEmpty else { throw WireError.unencodable(reason: "DS without a digest") }
             writer.write(ds.keyTag)
             writer.write(ds.algorithm.rawValue)
             writer.write(ds.digestType.rawValue)
@@ -168,6 +172,7 @@ extension RData {
             name(nsec.nextName, lower: false)
             nsec.types.encode(into: &writer)
         case let .nsec3(nsec3):
+            guard !nsec3.nextHashedOwner.isEmpty else { throw WireError.unencodable(reason: "NSEC3 without a next hashed owner") }
             writer.write(nsec3.hashAlgorithm)
             writer.write(nsec3.flags)
             writer.write(nsec3.iterations)
