@@ -147,8 +147,71 @@ struct MessageGenerator {
     }
 }
 
+extension MessageGenerator {
+    /// A message that may also hold one value the wire format cannot carry, as a careless caller might build it.
+    mutating func arbitraryMessage() -> (message: Message, flaw: String) {
+        var message = message()
+        let owner = anyName()
+        func add(_ record: Record) { message.answers.insert(record, at: int(0...message.answers.count)) }
+        switch int(0...8) {
+        case 0:
+            let type = Self.typed[int(0...(Self.typed.count - 1))]
+            var other = Self.typed[int(0...(Self.typed.count - 1))]
+            while other == type { other = Self.typed[int(0...(Self.typed.count - 1))] }
+            add(Record(name: owner, type: type, ttl: 1, rdata: rdata(other)))
+            return (message, "\(other) RDATA in a \(type) record")
+        case 1:
+            let client = random.bytes([0, 7, 9, 16][int(0...3)])
+            let server = random.chance(50) ? [] : random.bytes([1, 7, 33, 40][int(0...3)])
+            message.edns = EDNS(options: [.cookie(client: client, server: server)])
+            return (message, "cookie of \(client.count)+\(server.count) octets")
+        case 2:
+            add(Record(name: owner, ttl: 1, rdata: .nsec3(NSEC3(hashAlgorithm: 1, flags: 0, iterations: 0, salt: [], nextHashedOwner: [], types: TypeBitmap([.a])))))
+            return (message, "NSEC3 without a hash")
+        case 3:
+            add(Record(name: owner, ttl: 1, rdata: .ds(DS(keyTag: 1, algorithm: .ed25519, digestType: .sha256, digest: []))))
+            return (message, "DS without a digest")
+        case 4:
+            let opt = Record(name: random.chance(50) ? .root : owner, type: .opt, rrClass: RRClass(1232), ttl: 0, rdata: .opaque([]))
+            if random.chance(50) { add(opt) } else { message.additional.append(opt) }
+            return (message, "an OPT record among the records")
+        case 5:
+            let code = [EDNSOptionCode.cookie, .tcpKeepalive, .extendedError][int(0...2)]
+            message.edns = EDNS(options: [.unknown(code: code, data: random.bytes([1, 3, 5][int(0...2)]))])
+            return (message, "option \(code.rawValue) with a body its type does not allow")
+        case 6:
+            message.edns = nil
+            message.rcode = RCode(UInt16(int(16...4095)))
+            return (message, "extended RCODE without EDNS")
+        default:
+            return (message, "none")
+        }
+    }
+}
+
 /// Random valid messages survive encode → decode unchanged, and re-encoding gives the same octets.
 struct RoundTripTests {
+    @Test func whatTheEncoderWritesTheDecoderAccepts() throws {
+        // A careless caller can build values the wire cannot carry; encoding them must fail, not emit a message
+        // that anchord's own decoder (or a client) would reject.
+        var generator = MessageGenerator(seed: 0xF1A3)
+        var refused = Set<String>()
+        for _ in 0..<1_500 {
+            let (message, flaw) = generator.arbitraryMessage()
+            let wire: [UInt8]
+            do {
+                wire = try message.encode()
+            } catch is WireError {
+                refused.insert(flaw)
+                continue
+            }
+            #expect(decodeError(wire) == nil, "encoded a message with \(flaw) that does not decode: \(decodeError(wire).map(String.init(describing:)) ?? "")")
+            if flaw == "none" { #expect(try Message(wire: wire) == message) }
+        }
+        #expect(!refused.contains("none"))
+        #expect(refused.count > 5)
+    }
+
     @Test(arguments: [UInt64(1), 2, 3, 0xDEAD_BEEF])
     func randomValidMessagesDecodeToWhatWasEncoded(seed: UInt64) throws {
         var generator = MessageGenerator(seed: seed)
