@@ -305,6 +305,27 @@ struct WireCodecTests {
         #expect(throws: WireError.self) { try tooLongRDATA.encode(into: &second) }
     }
 
+    @Test func valuesTheDecoderWouldRejectAreRefusedByTheEncoder() {
+        func refusal(_ message: Message) -> WireError? {
+            do { _ = try message.encode(); return nil } catch let error as WireError { return error } catch { return nil }
+        }
+        let owner = name("example.")
+        #expect(refusal(Message(answers: [Record(name: owner, type: .mx, ttl: 1, rdata: .a(IPv4Address(1, 2, 3, 4)))]))
+            == .unencodable(reason: "A RDATA in a MX record"))
+        #expect(refusal(Message(answers: [Record(name: owner, ttl: 1, rdata: .ds(DS(keyTag: 1, algorithm: .ed25519, digestType: .sha256, digest: [])))]))
+            == .unencodable(reason: "DS without a digest"))
+        let hashless = NSEC3(hashAlgorithm: 1, flags: 0, iterations: 0, salt: [], nextHashedOwner: [], types: TypeBitmap([]))
+        #expect(refusal(Message(authority: [Record(name: owner, ttl: 1, rdata: .nsec3(hashless))]))
+            == .unencodable(reason: "NSEC3 without a next hashed owner"))
+        #expect(refusal(Message(edns: EDNS(options: [.cookie(client: [1, 2, 3], server: [])])))
+            == .unencodable(reason: "cookie option of 3 octets"))
+        #expect(refusal(Message(edns: EDNS(options: [.unknown(code: .tcpKeepalive, data: [1])])))
+            == .unencodable(reason: "tcp-keepalive option of 1 octets"))
+        let opt = Record(name: .root, type: .opt, rrClass: RRClass(1232), ttl: 0, rdata: .opaque([]))
+        #expect(refusal(Message(additional: [opt]))
+            == .unencodable(reason: "an OPT record among the resource records (EDNS belongs in Message.edns)"))
+    }
+
     @Test func queryHelperBuildsOneQuestionWithEDNSByDefault() throws {
         let query = Message.query(id: 7, question: Question(name: name("example."), type: .dnskey), recursionDesired: true)
         let decoded = try Message(wire: try query.encode())
