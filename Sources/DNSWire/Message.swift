@@ -142,7 +142,7 @@ extension Message {
         let rcodeBits = UInt16(flags & 0x000F)
 
         var questions: [Question] = []
-        questions.reserveCapacity(Int(counts[0]))
+        questions.reserveCapacity(Int(min(counts[0], 4)))  // counts are untrusted: no big allocation on their word
         for _ in 0..<counts[0] {
             let name = try reader.readName()
             questions.append(Question(name: name, type: RRType(try reader.readUInt16()), rrClass: RRClass(try reader.readUInt16())))
@@ -190,6 +190,10 @@ extension Message {
         // Without OPT only the low four RCODE bits exist: BADVERS (16) would go out as NOERROR.
         guard edns != nil || rcode.extendedBits == 0 else {
             throw WireError.unencodable(reason: "RCODE \(rcode) needs EDNS to carry its upper bits")
+        }
+        // Section counts are 16 bits (the OPT record takes one more in the additional section).
+        guard questions.count <= 0xFFFF, answers.count <= 0xFFFF, authority.count <= 0xFFFF, additional.count < 0xFFFF else {
+            throw WireError.unencodable(reason: "more than 65535 entries in a section")
         }
         var writer = WireWriter(compression: true, capacity: min(maxSize, 4096))
         writer.write(header.id)
