@@ -45,6 +45,10 @@ public struct Exchange: Sendable {
         public var noEDNS: Bool
     }
 
+    /// A TCP attempt includes a handshake and often a large answer: it gets at least this long
+    /// (Unbound: 3 s for TCP to authoritative servers), or three times the server's UDP timeout.
+    public static let minimumTCPTimeout: UInt64 = 3_000
+
     public private(set) var current: Attempt
     public private(set) var learned: Learned?
     private let fallbackSize: UInt16
@@ -55,8 +59,11 @@ public struct Exchange: Sendable {
     public init(server: InfrastructureCache.ServerState, ednsSize: UInt16, fallbackSize: UInt16) {
         self.fallbackSize = min(fallbackSize, ednsSize)
         let size = server.noEDNS ? nil : min(server.workingEDNSSize ?? ednsSize, ednsSize)
-        current = Attempt(transport: server.tcpOnly ? .tcp : .udp, ednsSize: size, timeout: server.timeout)
+        current = Attempt(transport: server.tcpOnly ? .tcp : .udp, ednsSize: size,
+                          timeout: server.tcpOnly ? Exchange.tcpTimeout(server.timeout) : server.timeout)
     }
+
+    static func tcpTimeout(_ udpTimeout: UInt64) -> UInt64 { max(minimumTCPTimeout, udpTimeout * 3) }
 
     public var firstAttempt: Attempt { current }
 
@@ -65,6 +72,7 @@ public struct Exchange: Sendable {
         case let (.reply(message), .udp):
             if message.header.isTruncated {
                 current.transport = .tcp
+                current.timeout = Exchange.tcpTimeout(current.timeout)
                 return .send(current)
             }
             if message.rcode == .formErr, current.ednsSize != nil, message.edns == nil {

@@ -19,6 +19,8 @@ enum ReplyKind: Equatable {
     case noData(chain: [SignedRRSet], soa: SignedRRSet?)
     /// A DNAME substitution made a name too long (RFC 6672 §2.2).
     case yxDomain(chain: [SignedRRSet])
+    /// The CNAME/DNAME links lead back to a name already on the chain.
+    case chainLoop(at: Name)
     /// The server is not authoritative for the zone (upward referral, recursive answer, empty non-answer).
     case lame(String)
     /// The server answered with an error RCODE.
@@ -39,9 +41,11 @@ struct ReplyClassifier {
         default: return .serverError(reply.rcode)
         }
         let answers = SignedRRSet.group(reply.answers)
+        var loops = false
         let authority = SignedRRSet.group(reply.authority)
-        let (chain, final, lastName, leftZone, tooLong) = followChain(answers)
+        let (chain, final, lastName, leftZone, tooLong) = followChain(answers, loops: &loops)
         if tooLong { return .yxDomain(chain: chain) }
+        if loops { return .chainLoop(at: lastName) }
 
         if let final {
             if reply.header.recursionAvailable, !reply.header.isAuthoritative { return .lame("recursive answer without AA") }
@@ -75,7 +79,7 @@ struct ReplyClassifier {
     /// Walk from the question name through CNAME and DNAME links found in the answer section, keeping only
     /// records inside the zone. Returns the links, the final RRset (when reached), the last name, the name
     /// the chain continues at outside the zone, and whether a DNAME made a name too long.
-    private func followChain(_ answers: [SignedRRSet]) -> (chain: [SignedRRSet], final: SignedRRSet?, last: Name, leftZone: Name?, tooLong: Bool) {
+    private func followChain(_ answers: [SignedRRSet], loops: inout Bool) -> (chain: [SignedRRSet], final: SignedRRSet?, last: Name, leftZone: Name?, tooLong: Bool) {
         var chain: [SignedRRSet] = []
         var name = question.name
         var seen: Set<Name> = [name]
@@ -95,7 +99,10 @@ struct ReplyClassifier {
                 // RFC 6672 §3.1: the synthesised CNAME has the DNAME's TTL; it carries no signature of its own.
                 chain.append(SignedRRSet(RRSet(name: name, type: .cname, rrClass: dname.rrset.rrClass, ttl: dname.rrset.ttl,
                                                rdatas: [.cname(synthesised)])))
-                guard seen.insert(synthesised).inserted else { return (chain, nil, synthesised, nil, false) }
+                guard seen.insert(synthesised).inserted else {
+                    loops = true
+                    return (chain, nil, synthesised, nil, false)
+                }
                 name = synthesised
                 continue
             }
@@ -103,7 +110,10 @@ struct ReplyClassifier {
                let cname = answers.first(where: { $0.rrset.name == name && $0.rrset.type == .cname }),
                cname.rrset.rdatas.count == 1, case let .cname(target)? = cname.rrset.rdatas.first {
                 chain.append(cname)
-                guard seen.insert(target).inserted else { return (chain, nil, target, nil, false) }
+                guard seen.insert(target).inserted else {
+                    loops = true
+                    return (chain, nil, target, nil, false)
+                }
                 name = target
                 continue
             }

@@ -39,6 +39,8 @@ struct ZoneCut {
     /// Addresses known without the cache: hints, glue from the referral, results of NS-address lookups.
     var addresses: [Name: AddressSet] = [:]
     var triedServers: Set<ServerAddress> = []
+    /// Completed rounds over the servers (see `WorkLimits.maxServerRounds`).
+    var rounds = 1
     var lookedUp: Set<Question> = []
     var fromHints = false
 }

@@ -62,6 +62,14 @@ extension Resolver {
                 startQuery(r.id, zone: cut.zone, server: server, question: nextQuestion(r, zone: cut.zone))
                 return .wait
             }
+            // Every usable server was asked and none answered usefully: ask them all again (lame ones stay
+            // out) before looking for more addresses. With no address known at all, look one up first.
+            if !cut.triedServers.isEmpty, cut.rounds < limits.maxServerRounds {
+                cut.rounds += 1
+                cut.triedServers = []
+                r.cut = cut
+                continue
+            }
             if let lookup = nextNSLookup(r, &cut) {
                 r.cut = cut
                 budgets[r.budgetOwner]?.nsLookups += 1

@@ -95,6 +95,8 @@ extension Resolver {
         case let .yxDomain(chain):
             r.chain += chain
             return Answer(question: r.question, rcode: .yxDomain, answer: r.chain)
+        case let .chainLoop(name):
+            return .servFail(r.question, .other, "CNAME loop at \(name) in zone \(query.zone)")
         case .lame:
             infrastructure.markLame(query.server, for: query.zone, at: now.milliseconds)
             return nil

@@ -13,6 +13,9 @@ public struct WorkLimits: Sendable, Equatable {
     public var maxFailedNSLookups = 5
     /// Nesting of NS-address lookups inside NS-address lookups.
     public var maxLookupDepth = 4
+    /// Rounds over a zone's servers: when every server has been tried without an answer, they are all
+    /// tried again (with the longer timeouts backoff has given them), up to this many rounds in all.
+    public var maxServerRounds = 3
     /// CNAME and DNAME links followed (Unbound: 11 restarts).
     public var maxChainLength = 11
     public init() {}

@@ -18,7 +18,7 @@ import Testing
 
     @Test func truncatedUDPReplyIsRetriedOverTCP() {
         var exchange = Exchange(server: fresh, ednsSize: 4096, fallbackSize: 1232)
-        #expect(exchange.handle(.reply(reply(truncated: true))) == .send(.init(transport: .tcp, ednsSize: 4096, timeout: 376)))
+        #expect(exchange.handle(.reply(reply(truncated: true))) == .send(.init(transport: .tcp, ednsSize: 4096, timeout: 3000)))
         let final = reply()
         #expect(exchange.handle(.reply(final)) == .done(final))
         #expect(exchange.learned == nil)
@@ -27,7 +27,7 @@ import Testing
     @Test func udpTimeoutAboveTheFallbackSizeIsRetriedAtOnceAtTheFallbackSize() {
         var exchange = Exchange(server: fresh, ednsSize: 4096, fallbackSize: 1232)
         #expect(exchange.handle(.timeout) == .send(.init(transport: .udp, ednsSize: 1232, timeout: 376)))
-        #expect(exchange.handle(.reply(reply(truncated: true))) == .send(.init(transport: .tcp, ednsSize: 1232, timeout: 376)))
+        #expect(exchange.handle(.reply(reply(truncated: true))) == .send(.init(transport: .tcp, ednsSize: 1232, timeout: 3000)))
         _ = exchange.handle(.reply(reply()))
         #expect(exchange.learned == Exchange.Learned(ednsSize: 1232, tcpOnly: false, noEDNS: false))
     }
@@ -53,10 +53,12 @@ import Testing
         #expect(exchange.learned?.noEDNS == true)
     }
 
-    @Test func tcpOnlyServerStartsOverTCP() {
+    @Test func tcpOnlyServerStartsOverTCPWithTheLongerTCPTimeout() {
         var known = fresh
         known.tcpOnly = true
-        #expect(Exchange(server: known, ednsSize: 4096, fallbackSize: 1232).firstAttempt.transport == .tcp)
+        let attempt = Exchange(server: known, ednsSize: 4096, fallbackSize: 1232).firstAttempt
+        #expect(attempt.transport == .tcp)
+        #expect(attempt.timeout == Exchange.minimumTCPTimeout)
     }
 
     @Test func networkErrorFailsTheExchange() {

@@ -69,6 +69,9 @@ extension Scenario {
                     case "udp-drop-above":
                         guard let value = options.next().flatMap(Int.init) else { throw fail("udp-drop-above N", number) }
                         server.udpDropAbove = value
+                    case "lose":
+                        guard let value = options.next().flatMap(Int.init) else { throw fail("lose N", number) }
+                        server.lose = value
                     case "udp-max":
                         guard let value = options.next().flatMap(Int.init) else { throw fail("udp-max N", number) }
                         server.udpMax = value

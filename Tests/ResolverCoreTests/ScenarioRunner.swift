@@ -13,6 +13,8 @@ struct ScenarioRunner {
     var answers: [Answer] = []
     private var outstanding: [UpstreamQuery] = []
     private var nextClient: UInt64 = 1
+    /// Queries each lossy server still drops.
+    private var lossesLeft: [IPAddress: Int] = [:]
     /// The last query was held: the next one adds to the same log.
     private var holding = false
 
@@ -118,8 +120,13 @@ struct ScenarioRunner {
             deliveries += 1
             guard deliveries < 10_000 else { throw failure(0, "resolver did not become quiet") }
             let query = outstanding.removeFirst()
+            var lost = false
+            if let remaining = lossesLeft[query.server.ip] ?? scenario.servers[query.server.ip]?.lose, remaining > 0 {
+                lossesLeft[query.server.ip] = remaining - 1
+                lost = true
+            }
             let server = scenario.servers[query.server.ip]
-            guard let server, let reply = server.reply(to: query.message, over: query.transport) else {
+            guard !lost, let server, let reply = server.reply(to: query.message, over: query.transport) else {
                 now = now.adding(milliseconds: query.timeout)
                 take(resolver.handle(.timeout(query.token), at: now))
                 continue

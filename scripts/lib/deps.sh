@@ -10,7 +10,7 @@ ANCHORD_BUILD_PACKAGES=(libevent-dev libssl-dev pkg-config)
 # query tools (BIND and ldns utilities, dig, kdig), Unbound and dnsperf for side-by-side benchmarks,
 # faketime for clock tricks, nftables and iproute2 for network faults.
 ANCHORD_TEST_PACKAGES=(nsd knot bind9-utils ldnsutils bind9-dnsutils knot-dnsutils unbound dnsperf faketime
-                       nftables iproute2)
+                       nftables iproute2 python3 bc)
 
 # Put the toolchain at /opt/swift on PATH when `swift` is not already there.
 anchord_setup_swift() {
