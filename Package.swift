@@ -64,5 +64,6 @@ let package = Package(
         .testTarget(name: "ResolverCoreTests", dependencies: ["ResolverCore", "DNSCache", "DNSWire"],
                     resources: [.copy("Scenarios")]),
         .testTarget(name: "AnchordConfigTests", dependencies: ["AnchordConfig", "DNSWire"]),
+        .testTarget(name: "EventIOTests", dependencies: ["EventIO"]),
     ]
 )
