@@ -63,6 +63,8 @@ struct Resolution {
     let budgetOwner: ResolutionID
     /// Questions of the resolutions this one is nested in: never looked up again below (cycle breaking).
     let ancestry: [Question]
+    /// When resolution started (monotonic milliseconds), for `WorkLimits.maxResolutionTime`.
+    let started: UInt64
 
     /// The name being resolved now (the question's name, or the target of the last CNAME/DNAME).
     var name: Name
@@ -77,8 +79,10 @@ struct Resolution {
     /// Waiting for an upstream reply, a nested lookup or priming; not advanced until that ends.
     var waiting = false
 
-    init(id: ResolutionID, question: Question, purpose: Purpose, budgetOwner: ResolutionID, ancestry: [Question], minimise: Bool) {
+    init(id: ResolutionID, question: Question, purpose: Purpose, budgetOwner: ResolutionID, ancestry: [Question],
+         minimise: Bool, started: UInt64) {
         self.id = id
+        self.started = started
         self.question = question
         self.purpose = purpose
         self.budgetOwner = budgetOwner

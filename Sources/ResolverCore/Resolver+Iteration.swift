@@ -35,6 +35,11 @@ extension Resolver {
     func advance(_ r: inout Resolution) -> Step {
         let limits = configuration.limits
         while true {
+            let owner = resolutions[r.budgetOwner]?.started ?? r.started
+            if now.milliseconds &- owner > limits.maxResolutionTime {
+                return .finished(.servFail(r.question, .noReachableAuthority,
+                                           "gave up after \(limits.maxResolutionTime) ms resolving \(r.current)"))
+            }
             if budget(of: r).upstreamQueries >= limits.maxUpstreamQueries {
                 return .finished(.servFail(r.question, .other, "work limit: more than \(limits.maxUpstreamQueries) upstream queries for \(r.question)"))
             }
@@ -198,6 +203,9 @@ extension Resolver {
                 let unknown = type == .a ? known.v4 == nil : known.v6 == nil
                 guard unknown else { continue }
                 let question = Question(name: name, type: type)
+                // An NS name inside the zone is answered by the zone's own servers: once they have been
+                // asked and failed, asking them for more of their addresses cannot help.
+                if name.isSubdomain(of: cut.zone), !cut.fromHints, !cut.triedServers.isEmpty || cut.rounds > 1 { continue }
                 if cut.lookedUp.contains(question) || r.ancestry.contains(question) || question == r.current { continue }
                 cut.lookedUp.insert(question)
                 return question

@@ -170,7 +170,7 @@ public final class Resolver {
         nextResolutionID += 1
         let minimise = configuration.qnameMinimisation && purpose != .priming
         resolutions[id] = Resolution(id: id, question: question, purpose: purpose, budgetOwner: budgetOwner ?? id,
-                                     ancestry: ancestry, minimise: minimise)
+                                     ancestry: ancestry, minimise: minimise, started: now.milliseconds)
         if budgetOwner == nil { budgets[id] = WorkBudget() }
         return id
     }

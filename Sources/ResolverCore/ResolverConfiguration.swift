@@ -16,6 +16,9 @@ public struct WorkLimits: Sendable, Equatable {
     /// Rounds over a zone's servers: when every server has been tried without an answer, they are all
     /// tried again (with the longer timeouts backoff has given them), up to this many rounds in all.
     public var maxServerRounds = 3
+    /// Milliseconds one client question may take before it is answered SERVFAIL (clients have long given
+    /// up and asked again by then; the answer they join is this one).
+    public var maxResolutionTime: UInt64 = 8_000
     /// CNAME and DNAME links followed (Unbound: 11 restarts).
     public var maxChainLength = 11
     public init() {}
