@@ -49,11 +49,14 @@ let package = Package(
             dependencies: ["DNSWire", .product(name: "Yams", package: "Yams")]
         ),
 
+        // The network front end and upstream transport on libevent, driving the resolver core.
+        .target(name: "Server", dependencies: ["AnchordConfig", "DNSWire", "DNSCache", "ResolverCore", "EventIO"]),
+
         // The executable: configuration, wiring, subcommands.
         .executableTarget(
             name: "anchord",
             dependencies: [
-                "AnchordConfig", "DNSWire", "EventIO", "DNSCrypto",
+                "AnchordConfig", "DNSWire", "EventIO", "DNSCrypto", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -2,13 +2,18 @@ import AnchordConfig
 import ArgumentParser
 import DNSCrypto
 import EventIO
+import Foundation
 import Logging
+import Server
 
 /// `anchord serve --config FILE`: load the configuration and run the resolver.
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the resolver with the given configuration.",
-        discussion: "Exits 2 (with the error on standard error) when the configuration is not valid."
+        discussion: """
+            SIGTERM and SIGINT stop it cleanly (exit status 0); SIGHUP reloads the configuration and keeps the cache.
+            Exits 2 (with the error on standard error) when the configuration is not valid.
+            """
     )
 
     @OptionGroup var options: ConfigOptions
@@ -26,8 +31,32 @@ struct Serve: ParsableCommand {
         logger.info("effective configuration (\(options.config), then ANCHORD_* environment):")
         for line in loaded.configuration.yamlLines { logger.info("  \(line)") }
 
-        // The libevent front end arrives with the server issue; until then there is nothing to serve.
-        logger.notice("the network front end is not built yet: configuration loaded, exiting without serving")
+        let settings: ServerSettings
+        do {
+            settings = try ServerSettings(loaded.configuration)
+        } catch {
+            StandardError.write("anchord: configuration error: \(error)")
+            throw ConfigOptions.badConfigurationStatus
+        }
+        let workers = WorkerGroup(count: max(1, loaded.configuration.threads), settings: settings, logger: logger)
+        do {
+            try workers.run { [options] in
+                // SIGHUP: read the file again; a bad one is logged and the old settings stay.
+                do {
+                    let reloaded = try ConfigurationLoader.load(path: options.config, environment: ProcessInfo.processInfo.environment)
+                    try reloaded.checkReferencedFiles()
+                    logger.notice("configuration reloaded from \(options.config)")
+                    return try ServerSettings(reloaded.configuration)
+                } catch {
+                    logger.error("configuration reload failed, keeping the running one: \(error)")
+                    return nil
+                }
+            }
+        } catch {
+            logger.critical("cannot serve: \(error)")
+            throw ExitCode(1)
+        }
+        logger.notice("anchord stopped")
     }
 
     /// swift-log to standard error at the configured level; returns the daemon's logger.

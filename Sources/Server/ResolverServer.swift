@@ -1,0 +1,228 @@
+import AnchordConfig
+import DNSCache
+import DNSWire
+import EventIO
+import ResolverCore
+
+/// One worker: an event loop's listeners, its resolver (with its own cache) and its upstream transport.
+/// Everything here runs on the loop's thread; nothing is shared with other workers.
+public final class ResolverServer {
+    public let loop: EventLoop
+    public private(set) var settings: ServerSettings
+    let resolver: Resolver
+    private let transport: UpstreamTransport
+    private var udpSockets: [UDPSocket] = []
+    private var tcpListeners: [TCPListener] = []
+    private var tcpClients: [ObjectIdentifier: TCPClient] = [:]
+    private var clients: [ClientQueryID: ClientOrigin] = [:]
+    private var nextClient: UInt64 = 1
+    private var housekeeping: EventTimer?
+    public private(set) var counters = Counters()
+
+    /// Client-side counters, for logs and metrics.
+    public struct Counters: Sendable {
+        public var udpQueries = 0
+        public var tcpQueries = 0
+        public var refused = 0
+        public var denied = 0
+        public var immediateReplies = 0
+        public var dropped = 0
+        public var answers = 0
+    }
+
+    /// Who is waiting for a client answer and how it goes back.
+    private enum ClientOrigin {
+        case udp(UDPSocket, SocketAddress, ClientRequest)
+        case tcp(TCPClient, ClientRequest)
+    }
+
+    /// A client TCP connection: RFC 7766 framing, pipelining, idle timeout.
+    final class TCPClient {
+        let connection: TCPConnection
+        var outstanding = 0
+        var idleTimer: EventTimer?
+        init(_ connection: TCPConnection) { self.connection = connection }
+    }
+
+    public init(loop: EventLoop, settings: ServerSettings) throws {
+        self.loop = loop
+        self.settings = settings
+        resolver = Resolver(configuration: settings.resolver, rootHints: settings.rootHints,
+                            cache: ResolverCache(configuration: settings.cache))
+        transport = UpstreamTransport(loop: loop, outgoing: settings.outgoing)
+        transport.deliver = { [weak self] event in self?.handle(event) }
+        transport.stillWaiting = { [weak self] token in self?.resolver.isWaiting(for: token) ?? false }
+        try openListeners()
+        let timer = try EventTimer(loop: loop) { [weak self] in self?.resolver.purgeInfrastructure(at: .current()) }
+        timer.scheduleRepeating(every: .seconds(60))
+        housekeeping = timer
+    }
+
+    /// The addresses actually listened on (with the port the kernel chose for port 0).
+    public var listeningAddresses: [SocketAddress] { udpSockets.map(\.localAddress) }
+
+    private func openListeners() throws {
+        let options = SocketOptions(reuseAddress: true, reusePort: settings.reusePort)
+        for (ip, port) in settings.listen {
+            guard let address = SocketAddress(ip, port: port) else { continue }
+            let udp = try UDPSocket(loop: loop, boundTo: address, options: options)
+            // Port 0 (tests): the TCP listener takes the port the kernel gave the UDP socket.
+            let tcpAddress = address.withPort(udp.localAddress.port)
+            let tcp = try TCPListener(loop: loop, boundTo: tcpAddress, maxConnections: settings.maxTCPConnections,
+                                      options: options)
+            udp.onDatagram = { [weak self, unowned udp] bytes, source in self?.receivedUDP(bytes, from: source, on: udp) }
+            tcp.onAccept = { [weak self] connection in self?.accepted(connection) }
+            udpSockets.append(udp)
+            tcpListeners.append(tcp)
+        }
+    }
+
+    /// Apply reloaded settings (SIGHUP): access control, client rules and resolver options change; the cache,
+    /// the infrastructure cache and the listeners stay.
+    public func reload(_ newSettings: ServerSettings) {
+        settings.accessControl = newSettings.accessControl
+        settings.client = newSettings.client
+        resolver.configuration = newSettings.resolver
+        settings.resolver = newSettings.resolver
+    }
+
+    public func shutdown() {
+        transport.closeAll()
+        for socket in udpSockets { socket.close() }
+        for listener in tcpListeners { listener.close() }
+        for client in tcpClients.values { client.connection.close() }
+        tcpClients = [:]
+        housekeeping?.cancel()
+    }
+
+    // MARK: Clients
+
+    private func admit(_ source: SocketAddress) -> AccessAction {
+        guard let ip = source.ipAddress else { return .deny }
+        let action = settings.accessControl.action(for: ip)
+        switch action {
+        case .allow: break
+        case .refuse: counters.refused += 1
+        case .deny: counters.denied += 1
+        }
+        return action
+    }
+
+    private func receivedUDP(_ bytes: [UInt8], from source: SocketAddress, on socket: UDPSocket) {
+        counters.udpQueries += 1
+        switch admit(source) {
+        case .deny: return
+        case .refuse:
+            if let reply = settings.client.refusal(bytes) { socket.enqueue(reply, to: source) }
+            return
+        case .allow: break
+        }
+        switch settings.client.decide(bytes, overTCP: false) {
+        case .drop:
+            counters.dropped += 1
+        case let .reply(reply):
+            counters.immediateReplies += 1
+            socket.enqueue(reply, to: source)
+        case let .resolve(request):
+            let id = ClientQueryID(nextClient)
+            nextClient += 1
+            clients[id] = .udp(socket, source, request)
+            perform(resolver.handle(.query(id, request.question), at: .current()))
+        }
+    }
+
+    private func accepted(_ connection: TCPConnection) {
+        if admit(connection.remoteAddress) == .deny {
+            connection.close()
+            return
+        }
+        let client = TCPClient(connection)
+        tcpClients[ObjectIdentifier(connection)] = client
+        connection.onData = { [weak self] connection in self?.readTCP(connection) }
+        connection.onClose = { [weak self] connection, _ in self?.closed(connection) }
+        restartIdleTimer(client)
+    }
+
+    private func restartIdleTimer(_ client: TCPClient) {
+        client.idleTimer?.cancel()
+        guard client.outstanding == 0 else { return }
+        let connection = client.connection
+        if client.idleTimer == nil {
+            client.idleTimer = try? EventTimer(loop: loop) { [weak self, weak connection] in
+                guard let connection else { return }
+                connection.closeWhenFlushed()
+                self?.closed(connection)
+            }
+        }
+        client.idleTimer?.schedule(after: .milliseconds(Int64(settings.tcpIdleTimeout)))
+    }
+
+    private func readTCP(_ connection: TCPConnection) {
+        guard let client = tcpClients[ObjectIdentifier(connection)] else { return }
+        while client.outstanding < settings.maxPipelinedPerConnection, let prefix = connection.peekBytes(2) {
+            let length = Int(prefix[0]) << 8 | Int(prefix[1])
+            guard connection.availableByteCount >= 2 + length, let frame = connection.readBytes(2 + length) else { return }
+            let bytes = Array(frame.dropFirst(2))
+            counters.tcpQueries += 1
+            if admit(connection.remoteAddress) == .refuse {
+                if let reply = settings.client.refusal(bytes) { writeFrame(reply, to: client) }
+                continue
+            }
+            switch settings.client.decide(bytes, overTCP: true) {
+            case .drop:
+                counters.dropped += 1
+            case let .reply(reply):
+                counters.immediateReplies += 1
+                writeFrame(reply, to: client)
+            case let .resolve(request):
+                let id = ClientQueryID(nextClient)
+                nextClient += 1
+                clients[id] = .tcp(client, request)
+                client.outstanding += 1
+                client.idleTimer?.cancel()
+                perform(resolver.handle(.query(id, request.question), at: .current()))
+            }
+        }
+    }
+
+    private func writeFrame(_ bytes: [UInt8], to client: TCPClient) {
+        let length = UInt16(truncatingIfNeeded: bytes.count)
+        _ = client.connection.write([UInt8(length >> 8), UInt8(length & 0xFF)] + bytes)
+    }
+
+    private func closed(_ connection: TCPConnection) {
+        guard let client = tcpClients.removeValue(forKey: ObjectIdentifier(connection)) else { return }
+        client.idleTimer?.cancel()
+        client.idleTimer = nil
+        // Answers still owed to this connection are dropped when they come.
+        client.outstanding = -1_000_000
+    }
+
+    // MARK: Resolver
+
+    private func handle(_ event: ResolverEvent) {
+        perform(resolver.handle(event, at: .current()))
+    }
+
+    private func perform(_ actions: [ResolverAction]) {
+        for action in actions {
+            switch action {
+            case let .send(query):
+                transport.send(query)
+            case let .answer(id, answer):
+                guard let origin = clients.removeValue(forKey: id) else { continue }
+                counters.answers += 1
+                switch origin {
+                case let .udp(socket, address, request):
+                    socket.enqueue(settings.client.response(to: request, answer: answer, overTCP: false), to: address)
+                case let .tcp(client, request):
+                    guard client.outstanding > 0 else { continue }
+                    client.outstanding -= 1
+                    writeFrame(settings.client.response(to: request, answer: answer, overTCP: true), to: client)
+                    readTCP(client.connection)
+                    restartIdleTimer(client)
+                }
+            }
+        }
+    }
+}

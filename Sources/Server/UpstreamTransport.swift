@@ -1,0 +1,127 @@
+import DNSWire
+import EventIO
+import ResolverCore
+
+/// Performs the resolver's upstream queries on an event loop: each query over UDP from its own connected
+/// socket (a fresh random source port, and the kernel drops datagrams from anyone but the server), or over
+/// TCP with RFC 1035 §4.2.2 length framing; a timer per query. Results go back as `ResolverEvent`s.
+///
+/// Whether a reply is the one expected (ID, question, 0x20 case) is the core's decision: the transport hands
+/// over every decodable reply and closes the socket only once the core no longer waits for the token.
+final class UpstreamTransport {
+    private let loop: EventLoop
+    private let outgoingV4: SocketAddress?
+    private let outgoingV6: SocketAddress?
+    /// Where results go: into the resolver, whose actions the server then performs.
+    var deliver: (ResolverEvent) -> Void = { _ in }
+    /// Asked after each delivered reply: does the core still wait for this token?
+    var stillWaiting: (QueryToken) -> Bool = { _ in false }
+    private var inFlight: [QueryToken: InFlight] = [:]
+    private(set) var counters = Counters()
+
+    struct Counters {
+        var udpQueries = 0
+        var tcpQueries = 0
+        var timeouts = 0
+        var undecodableReplies = 0
+        var sendFailures = 0
+    }
+
+    private final class InFlight {
+        var udp: UDPSocket?
+        var tcp: TCPConnection?
+        var timer: EventTimer?
+        var buffer: [UInt8] = []
+    }
+
+    init(loop: EventLoop, outgoing: [IPAddress]) {
+        self.loop = loop
+        outgoingV4 = outgoing.first(where: \.isIPv4).flatMap { SocketAddress($0, port: 0) }
+        outgoingV6 = outgoing.first(where: { !$0.isIPv4 }).flatMap { SocketAddress($0, port: 0) }
+    }
+
+    var outstanding: Int { inFlight.count }
+
+    func send(_ query: UpstreamQuery) {
+        guard let server = SocketAddress(query.server), let bytes = try? query.message.encode() else {
+            counters.sendFailures += 1
+            deliver(.networkError(query.token))
+            return
+        }
+        let source = query.server.ip.isIPv4 ? outgoingV4 : outgoingV6
+        let entry = InFlight()
+        inFlight[query.token] = entry
+        let token = query.token
+        do {
+            let timer = try EventTimer(loop: loop) { [weak self] in self?.timedOut(token) }
+            timer.schedule(after: .milliseconds(Int64(query.timeout)))
+            entry.timer = timer
+            switch query.transport {
+            case .udp:
+                counters.udpQueries += 1
+                let socket = try UDPSocket(loop: loop, connectedTo: server, from: source)
+                socket.onDatagram = { [weak self] bytes, _ in self?.received(bytes, token: token, from: query.server) }
+                socket.onError = { [weak self] _ in self?.failed(token) }
+                entry.udp = socket
+                try socket.send(bytes)
+            case .tcp:
+                counters.tcpQueries += 1
+                let connection = try TCPConnection(loop: loop, connectingTo: server, from: source,
+                                                   timeout: .milliseconds(Int64(query.timeout)))
+                connection.onData = { [weak self] connection in self?.readFrames(connection, token: token, from: query.server) }
+                connection.onClose = { [weak self] _, _ in self?.failed(token) }
+                entry.tcp = connection
+                let length = UInt16(truncatingIfNeeded: bytes.count)
+                _ = connection.write([UInt8(length >> 8), UInt8(length & 0xFF)] + bytes)
+            }
+        } catch {
+            counters.sendFailures += 1
+            finish(token)
+            deliver(.networkError(token))
+        }
+    }
+
+    private func readFrames(_ connection: TCPConnection, token: QueryToken, from server: ServerAddress) {
+        while let prefix = connection.peekBytes(2) {
+            let length = Int(prefix[0]) << 8 | Int(prefix[1])
+            guard connection.availableByteCount >= 2 + length, let frame = connection.readBytes(2 + length) else { return }
+            received(Array(frame.dropFirst(2)), token: token, from: server)
+            if inFlight[token] == nil { return }
+        }
+    }
+
+    private func received(_ bytes: [UInt8], token: QueryToken, from server: ServerAddress) {
+        guard inFlight[token] != nil else { return }
+        guard let message = try? Message(wire: bytes) else {
+            // Garbage is not an answer; keep waiting for the real one until the timer says otherwise.
+            counters.undecodableReplies += 1
+            return
+        }
+        deliver(.reply(token, from: server, message))
+        if !stillWaiting(token) { finish(token) }
+    }
+
+    private func timedOut(_ token: QueryToken) {
+        guard inFlight[token] != nil else { return }
+        counters.timeouts += 1
+        finish(token)
+        deliver(.timeout(token))
+    }
+
+    private func failed(_ token: QueryToken) {
+        guard inFlight[token] != nil else { return }
+        finish(token)
+        deliver(.networkError(token))
+    }
+
+    private func finish(_ token: QueryToken) {
+        guard let entry = inFlight.removeValue(forKey: token) else { return }
+        entry.timer?.cancel()
+        entry.udp?.close()
+        entry.tcp?.close()
+    }
+
+    func closeAll() {
+        for token in Array(inFlight.keys) { finish(token) }
+    }
+}
