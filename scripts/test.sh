@@ -3,8 +3,8 @@
 #
 # This is the README's test command and what .ci/run calls. Steps: packages (skipped when all are
 # present), `swift build`, `swift test`, `swift build -c release` (which must print no warning from
-# Sources/), then each scripts/integration/*.sh in name order. The last line is `N passed, N failed`
-# for the integration scripts, or for the swift test run when there are none.
+# Sources/), then each scripts/integration/*.sh in name order. Each integration script ends with
+# "checks: N passed, M failed"; the last line is `N passed, N failed` over unit tests and checks together.
 #
 # Environment: TEST_INTEGRATION_TIMEOUT (seconds per integration script, default 1200).
 # Integration scripts get TEST_ANCHORD_BINARY, the path of the release anchord binary.
@@ -67,14 +67,18 @@ if [ "${#scripts[@]}" -gt 0 ]; then
     export TEST_ANCHORD_BINARY
     for script in "${scripts[@]}"; do
         echo "-- $script"
-        if timeout "${TEST_INTEGRATION_TIMEOUT:-1200}" bash "$script"; then
-            echo "PASS $script"
-            integration_passed=$(( integration_passed + 1 ))
-        else
-            echo "FAIL $script (status $?)"
-            integration_failed=$(( integration_failed + 1 ))
+        script_status=0
+        timeout "${TEST_INTEGRATION_TIMEOUT:-1200}" bash "$script" 2>&1 | tee "$logs/integration.log" || script_status=$?
+        # A script's last line is "checks: N passed, M failed"; one that died before it counts as one failure.
+        read -r p f < <(sed -nE 's/^checks: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$logs/integration.log" | tail -n 1) || true
+        integration_passed=$(( integration_passed + ${p:-0} ))
+        integration_failed=$(( integration_failed + ${f:-0} ))
+        if [ "$script_status" -ne 0 ]; then
+            [ "${f:-0}" -gt 0 ] || integration_failed=$(( integration_failed + 1 ))
+            echo "FAIL $script (status $script_status)"
             failures+=("$script")
         fi
+        p=""; f=""
     done
 else
     echo "== integration: no scripts/integration/*.sh yet"
@@ -82,10 +86,8 @@ fi
 
 echo "== summary"
 echo "swift test: $unit_passed passed, $unit_failed failed"
+echo "integration checks: $integration_passed passed, $integration_failed failed"
 for failure in "${failures[@]+"${failures[@]}"}"; do echo "FAILED: $failure"; done
-if [ "${#scripts[@]}" -gt 0 ]; then
-    echo "$integration_passed passed, $integration_failed failed"
-else
-    echo "$unit_passed passed, $unit_failed failed"
-fi
+# The closing line counts every unit test and every integration check.
+echo "$(( unit_passed + integration_passed )) passed, $(( unit_failed + integration_failed )) failed"
 [ "${#failures[@]}" -eq 0 ]

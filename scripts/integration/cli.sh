@@ -38,8 +38,23 @@ check "config check: a missing config file is an error" 2 'cannot read the file'
 check "the environment overrides the file" 0 '^port: 5353$' env ANCHORD_PORT=5353 "$anchord" config check --config conf/anchord.yaml
 check "a bad environment value names the variable" 2 'environment variable ANCHORD_PORT: port: 99999 is out of range' \
     env ANCHORD_PORT=99999 "$anchord" config check --config conf/anchord.yaml
-check "serve logs the effective configuration" 0 'info anchord: .*  port: 53$' "$anchord" serve --config conf/anchord.yaml
-check "serve says the front end is not built yet" 0 'not built yet' "$anchord" serve --config conf/anchord.yaml
 check "serve refuses a bad configuration" 2 'prot: unknown key' "$anchord" serve --config "$work/typo.yaml"
 
+# serve: logs the effective configuration, listens, and stops with status 0 on SIGTERM.
+serve_and_stop() {
+    ANCHORD_PORT=5398 ANCHORD_INTERFACE=127.0.0.1 "$anchord" serve --config conf/anchord.yaml &
+    local pid=$!
+    for _ in $(seq 50); do
+        dig +time=1 +tries=1 -p 5398 @127.0.0.1 version.bind CH TXT >/dev/null 2>&1 && break
+        sleep 0.1
+    done
+    kill -TERM "$pid"
+    wait "$pid"
+}
+check "serve logs the effective configuration" 0 'info anchord: .*  port: 5398$' serve_and_stop
+check "serve says where it listens" 0 'listening on 127\.0\.0\.1#5398' serve_and_stop
+check "serve stops on SIGTERM with status 0" 0 'anchord stopped' serve_and_stop
+
+total=$(grep -c '^check "' "$0")
+echo "checks: $((total - failed)) passed, $failed failed"
 [ "$failed" -eq 0 ]
