@@ -36,12 +36,15 @@ let package = Package(
         // TTL-bounded RRset and negative cache with trust ranks, security status and a byte cap. Sans-I/O.
         .target(name: "DNSCache", dependencies: ["DNSWire"]),
 
+        // DNSSEC: signature checks, chain of trust and authenticated denial; the DNSSECCrypto port. Sans-I/O.
+        .target(name: "DNSSEC", dependencies: ["DNSWire", "DNSCache"]),
+
         // The iterator, server selection, exchange policy and driver: sans-I/O, no clock reads.
         .target(name: "ResolverCore", dependencies: ["DNSWire", "DNSCache"]),
 
         // Edges: libevent (knows nothing of DNS) and OpenSSL.
         .target(name: "EventIO", dependencies: ["CLibevent"]),
-        .target(name: "DNSCrypto", dependencies: ["COpenSSL", "DNSWire"]),
+        .target(name: "DNSCrypto", dependencies: ["COpenSSL", "DNSWire", "DNSSEC"]),
 
         // conf/anchord.yaml and ANCHORD_* variables → a validated Configuration. A library so tests can import it.
         .target(
