@@ -11,7 +11,7 @@
 ///     a.root.test. 3600 A 10.0.0.1
 ///     end
 ///     server 10.0.0.1 [option …]            ; a scripted server: silent, udp-drop-above N, udp-max N,
-///                                           ;   spoof-id, lowercase-question, lose N
+///                                           ;   spoof-id, spoof-question, lowercase-question, lose N
 ///     on example. NS [subdomain]            ; an entry: the first whose question matches answers
 ///     reply AA NXDOMAIN                     ; header flags (AA, TC, RA) and rcode
 ///     answer | authority | additional       ; the section the following records go to
@@ -85,6 +85,8 @@ struct ScriptedServer {
     var lowercaseQuestion = false
     /// The first this many queries get no reply (packet loss).
     var lose = 0
+    /// First reply to each query arrives for another question (a spoofing attempt), then the real one.
+    var spoofQuestion = false
 
     /// The reply to `query` over `transport`; nil when nothing comes back.
     func reply(to query: Message, over transport: Exchange.Transport) -> Message? {

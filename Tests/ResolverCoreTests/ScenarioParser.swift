@@ -65,6 +65,7 @@ extension Scenario {
                     switch option {
                     case "silent": server.silent = true
                     case "spoof-id": server.spoofID = true
+                    case "spoof-question": server.spoofQuestion = true
                     case "lowercase-question": server.lowercaseQuestion = true
                     case "udp-drop-above":
                         guard let value = options.next().flatMap(Int.init) else { throw fail("udp-drop-above N", number) }

@@ -137,6 +137,12 @@ struct ScenarioRunner {
                 forged.header.id ^= 0x5A5A
                 take(resolver.handle(.reply(query.token, from: query.server, forged), at: now))
             }
+            if server.spoofQuestion, let asked = reply.question, let other = try? asked.name.prepending(Array("forged".utf8)) {
+                var forged = reply
+                forged.questions = [Question(name: other, type: asked.type, rrClass: asked.rrClass)]
+                forged.answers = forged.answers.map { var record = $0; record.name = other; return record }
+                take(resolver.handle(.reply(query.token, from: query.server, forged), at: now))
+            }
             take(resolver.handle(.reply(query.token, from: query.server, reply), at: now))
             // A reply the resolver did not accept leaves the query waiting: its timer still fires.
             if resolver.pending[query.token] != nil {
