@@ -216,10 +216,20 @@ extension Resolver {
 
     /// The question to send: the full one, or with QNAME minimisation one label more than the zone cut
     /// (RFC 9156 §3) with QTYPE A.
+    /// Names the cache already shows to exist without a zone cut (data or NODATA cached, from the same
+    /// servers) are skipped, so a second name under the same empty non-terminal costs one query, not two.
     private func nextQuestion(_ r: Resolution, zone: Name) -> Question {
         guard r.minimise else { return r.current }
-        let target = max(r.minimisedLabels, zone.labelCount) + 1
-        guard target < r.name.labelCount else { return r.current }
-        return Question(name: r.name.suffix(labelCount: target), type: .a, rrClass: r.question.rrClass)
+        var target = max(r.minimisedLabels, zone.labelCount) + 1
+        while target < r.name.labelCount {
+            let step = Question(name: r.name.suffix(labelCount: target), type: .a, rrClass: r.question.rrClass)
+            switch cache.lookup(step, now: now.wall) {
+            case .data?, .negative(nxDomain: false, _)?:
+                target += 1
+            default:
+                return step
+            }
+        }
+        return r.current
     }
 }

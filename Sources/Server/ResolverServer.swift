@@ -58,6 +58,16 @@ public final class ResolverServer {
         housekeeping = timer
     }
 
+    /// Counters of the resolver core and the upstream transport, for logs.
+    public var statisticsSummary: String {
+        let core = resolver.statistics
+        let upstream = transport.counters
+        return "client queries \(core.clientQueries) (joined in flight \(core.joinedInFlight), from cache \(core.cacheAnswers)); "
+            + "upstream queries \(core.upstreamQueries) (udp \(upstream.udpQueries), tcp \(upstream.tcpQueries)), "
+            + "timeouts \(upstream.timeouts), unmatched replies \(core.unmatchedReplies), undecodable \(upstream.undecodableReplies), "
+            + "send failures \(upstream.sendFailures)"
+    }
+
     /// The addresses actually listened on (with the port the kernel chose for port 0).
     public var listeningAddresses: [SocketAddress] { udpSockets.map(\.localAddress) }
 

@@ -66,6 +66,7 @@ final class WorkerGroup: @unchecked Sendable {
         try withExtendedLifetime(signals) { try loop.run() }
         server.shutdown()
         logger.info("worker 0 counters: \(server.counters)")
+        logger.info("worker 0 resolver: \(server.statisticsSummary)")
     }
 
     private func runWorker(_ index: Int, started: DispatchSemaphore) {

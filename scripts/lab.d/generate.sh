@@ -243,6 +243,10 @@ server:
     # answers can be simulated with nftables.
     ipv4-edns-size: 4096
     ipv6-edns-size: 4096
+    # No response rate limiting: every resolver under test asks from 127.0.0.1 at bench rates, and NSD's
+    # RRL (200 answers a second per source by default) would slip them to TCP or drop them.
+    rrl-ratelimit: 0
+    rrl-whitelist-ratelimit: 0
     round-robin: no
 remote-control:
     control-enable: no
