@@ -71,5 +71,6 @@ let package = Package(
                     resources: [.copy("Scenarios")]),
         .testTarget(name: "AnchordConfigTests", dependencies: ["AnchordConfig", "DNSWire"]),
         .testTarget(name: "EventIOTests", dependencies: ["EventIO"]),
+        .testTarget(name: "DNSSECTests", dependencies: ["DNSSEC", "DNSCache", "DNSWire"]),
     ]
 )
