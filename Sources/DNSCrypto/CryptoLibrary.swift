@@ -1,4 +1,4 @@
-import COpenSSL
+internal import COpenSSL
 
 /// Facts about the OpenSSL library anchord is linked against.
 public enum CryptoLibrary {
