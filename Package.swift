@@ -72,5 +72,7 @@ let package = Package(
         .testTarget(name: "AnchordConfigTests", dependencies: ["AnchordConfig", "DNSWire"]),
         .testTarget(name: "EventIOTests", dependencies: ["EventIO"]),
         .testTarget(name: "DNSSECTests", dependencies: ["DNSSEC", "DNSCache", "DNSWire"]),
+        .testTarget(name: "DNSCryptoTests", dependencies: ["DNSCrypto", "DNSSEC", "DNSWire"],
+                    resources: [.copy("Fixtures")]),
     ]
 )
