@@ -181,7 +181,20 @@ extension Name: Hashable {
     }
 
     public func hash(into hasher: inout Hasher) {
-        for octet in wire { hasher.combine(asciiLower(octet)) }
+        // Eight lowered octets at a time: one combine per word, not per octet.
+        var word: UInt64 = 0
+        var filled = 0
+        for octet in wire {
+            word = word << 8 | UInt64(asciiLower(octet))
+            filled += 1
+            if filled == 8 {
+                hasher.combine(word)
+                word = 0
+                filled = 0
+            }
+        }
+        hasher.combine(word)
+        hasher.combine(wire.count)
     }
 
     /// Equal including case (0x20 randomisation checks need this).
