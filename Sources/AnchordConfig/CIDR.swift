@@ -32,8 +32,16 @@ public struct CIDR: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether `address` lies in this block; addresses of the other family never do.
     public func contains(_ address: IPAddress) -> Bool {
-        guard address.bitCount == network.bitCount else { return false }
-        return CIDR.mask(address.octets, to: prefixLength) == network.octets
+        switch (address, network) {
+        case let (.v4(a), .v4(n)):
+            // Every client query goes through here: compare as integers, allocate nothing.
+            let mask: UInt32 = prefixLength == 0 ? 0 : ~UInt32(0) << UInt32(32 - prefixLength)
+            return a.uint32 & mask == n.uint32
+        case (.v6, .v6):
+            return CIDR.mask(address.octets, to: prefixLength) == network.octets
+        default:
+            return false
+        }
     }
 
     public var description: String { "\(network)/\(prefixLength)" }
