@@ -153,6 +153,20 @@ public final class Resolver {
 
     private func receive(_ client: ClientQueryID, _ question: Question) {
         statistics.clientQueries += 1
+        // The common case, a cached answer or denial with no CNAME to follow, needs no resolution state.
+        switch cache.lookup(question, now: now.wall) {
+        case let .data(rrset)?:
+            statistics.cacheAnswers += 1
+            actions.append(.answer(client, Answer(question: question, rcode: .noError, answer: [rrset])))
+            return
+        case let .negative(nxDomain, soa)?:
+            statistics.cacheAnswers += 1
+            actions.append(.answer(client, Answer(question: question, rcode: nxDomain ? .nxDomain : .noError,
+                                                  authority: soa.map { [$0] } ?? [])))
+            return
+        case .cname?, nil:
+            break
+        }
         let key = Question(name: question.name.lowercased(), type: question.type, rrClass: question.rrClass)
         if let existing = inFlight[key] {
             statistics.joinedInFlight += 1
