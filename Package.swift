@@ -39,6 +39,9 @@ let package = Package(
         // DNSSEC: signature checks, chain of trust and authenticated denial; the DNSSECCrypto port. Sans-I/O.
         .target(name: "DNSSEC", dependencies: ["DNSWire", "DNSCache"]),
 
+        // Trust anchors: the built-in root KSKs, trust-anchor files and negative anchors (RFC 7646). Sans-I/O.
+        .target(name: "TrustAnchors", dependencies: ["DNSWire", "DNSSEC"]),
+
         // The iterator, server selection, exchange policy and driver: sans-I/O, no clock reads.
         .target(name: "ResolverCore", dependencies: ["DNSWire", "DNSCache"]),
 
@@ -74,5 +77,6 @@ let package = Package(
         .testTarget(name: "DNSSECTests", dependencies: ["DNSSEC", "DNSCache", "DNSWire"]),
         .testTarget(name: "DNSCryptoTests", dependencies: ["DNSCrypto", "DNSSEC", "DNSWire"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "TrustAnchorsTests", dependencies: ["TrustAnchors", "DNSWire"]),
     ]
 )
