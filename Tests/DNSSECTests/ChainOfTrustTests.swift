@@ -121,12 +121,28 @@ struct ChainOfTrustTests {
         #expect(run.result.verdict.isBogus)
     }
 
-    @Test func nxdomainInAnNSEC3ZoneIsSecure() throws {
+    @Test func nxdomainInAnNSEC3OptOutSpanIsInsecure() throws {
         let soa = try hierarchy.rrset("other.test.", .soa, in: "other.test.")
         let response = ChainResponse(kind: .nameError, authority: [soa] + (try hierarchy.denialRecords(of: "other.test.")))
         let run = hierarchy.run(try question("nothing.other.test.", .a), response)
-        // BIND's opt-out chain leaves the next closer name in an opt-out span: insecure, not secure.
-        #expect(!run.result.verdict.isBogus)
+        // RFC 5155 §9.2: the next closer name lies in an opt-out span, so the denial is insecure, not secure.
+        #expect(run.result.verdict.reason?.kind == .optOut)
+    }
+
+    @Test func nodataInAnNSEC3ZoneIsSecure() throws {
+        let soa = try hierarchy.rrset("other.test.", .soa, in: "other.test.")
+        let response = ChainResponse(kind: .noData, authority: [soa] + (try hierarchy.denialRecords(of: "other.test.")))
+        let run = hierarchy.run(try question("www.other.test.", .mx), response)
+        #expect(run.result.verdict == .secure)
+    }
+
+    @Test func aNegativeAnswerAfterACNAMEIsProvenForTheCNAMETarget() throws {
+        let cname = try hierarchy.rrset("alias.example.test.", .cname, in: "example.test.")
+        let soa = try hierarchy.rrset("other.test.", .soa, in: "other.test.")
+        let response = ChainResponse(kind: .noData, answer: [cname],
+                                     authority: [soa] + (try hierarchy.denialRecords(of: "other.test.")))
+        #expect(hierarchy.run(try question("alias.example.test.", .mx), response).result.verdict == .secure)
+        #expect(hierarchy.run(try question("alias.example.test.", .a), response).result.verdict.isBogus)
     }
 
     @Test func aWildcardAnswerWithItsNSECProofIsSecure() throws {
