@@ -56,7 +56,7 @@ let package = Package(
         ),
 
         // The network front end and upstream transport on libevent, driving the resolver core.
-        .target(name: "Server", dependencies: ["AnchordConfig", "DNSWire", "DNSCache", "ResolverCore", "EventIO"]),
+        .target(name: "Server", dependencies: ["AnchordConfig", "DNSWire", "DNSCache", "ResolverCore", "EventIO", "TrustAnchors"]),
 
         // The executable: configuration, wiring, subcommands.
         .executableTarget(

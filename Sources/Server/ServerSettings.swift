@@ -3,6 +3,7 @@ import Foundation
 import DNSCache
 import DNSWire
 import ResolverCore
+import TrustAnchors
 
 /// What one server needs from the configuration, derived once per (re)load.
 public struct ServerSettings: Sendable {
@@ -13,6 +14,9 @@ public struct ServerSettings: Sendable {
     public var cache: CacheConfiguration
     public var client: ClientProtocol
     public var rootHints: RootHints
+    /// The trust anchors: the configured `trust-anchor-file`s, or the built-in IANA root KSKs, with the
+    /// `domain-insecure` negative anchors. Loaded and checked at start; the validator will start from them.
+    public var trustAnchors: TrustAnchorStore
     /// Several sockets per address (SO_REUSEPORT), for more than one worker thread.
     public var reusePort = false
     public var maxTCPConnections = 512
@@ -43,6 +47,7 @@ public struct ServerSettings: Sendable {
         client = ClientProtocol(maxUDPSize: configuration.maxUDPSize, minimalResponses: configuration.minimalResponses,
                                 tcpIdleTimeout: tcpIdleTimeout)
         rootHints = try ServerSettings.loadRootHints(configuration.rootHints)
+        trustAnchors = try ServerSettings.loadTrustAnchors(configuration.trustAnchorFiles, negative: configuration.domainInsecure)
         reusePort = configuration.threads > 1
     }
 
@@ -61,6 +66,25 @@ public struct ServerSettings: Sendable {
             var located = error
             if located.fileName == nil { located.fileName = path }
             throw SettingsError("root-hints: \(located)")
+        }
+    }
+}
+
+extension ServerSettings {
+    /// Read and check the trust-anchor files; none configured means the built-in root anchors.
+    static func loadTrustAnchors(_ paths: [String], negative: [Name]) throws -> TrustAnchorStore {
+        var files: [(name: String, text: String)] = []
+        for path in paths {
+            do {
+                files.append((path, try String(contentsOfFile: path, encoding: .utf8)))
+            } catch {
+                throw SettingsError("trust-anchor-file: cannot read \(path): \(error.localizedDescription)")
+            }
+        }
+        do {
+            return try TrustAnchorStore.load(files: files, negative: negative)
+        } catch {
+            throw SettingsError("trust-anchor-file: \(error)")
         }
     }
 }

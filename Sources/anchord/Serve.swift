@@ -42,6 +42,8 @@ struct Serve: ParsableCommand {
             StandardError.write("anchord: configuration error: \(error)")
             throw ConfigOptions.badConfigurationStatus
         }
+        logger.info("trust anchors (\(loaded.configuration.trustAnchorFiles.isEmpty ? "built-in IANA root KSKs" : "from trust-anchor-file")):")
+        for line in settings.trustAnchors.description.split(separator: "\n") { logger.info("  \(line)") }
         let workers = WorkerGroup(count: max(1, loaded.configuration.threads), settings: settings, logger: logger)
         do {
             try workers.run { [options] in

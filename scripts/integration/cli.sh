@@ -39,6 +39,9 @@ check "the environment overrides the file" 0 '^port: 5353$' env ANCHORD_PORT=535
 check "a bad environment value names the variable" 2 'environment variable ANCHORD_PORT: port: 99999 is out of range' \
     env ANCHORD_PORT=99999 "$anchord" config check --config conf/anchord.yaml
 check "serve refuses a bad configuration" 2 'prot: unknown key' "$anchord" serve --config "$work/typo.yaml"
+printf '; not an anchor\nexample. 3600 IN A 192.0.2.1\n' >"$work/bad.anchor"
+check "serve refuses a trust-anchor file with a non-anchor record, naming file and line" 2 'bad\.anchor, line 2: example\. A is not a trust anchor' \
+    env ANCHORD_TRUST_ANCHOR_FILE="$work/bad.anchor" ANCHORD_PORT=5397 ANCHORD_INTERFACE=127.0.0.1 "$anchord" serve --config conf/anchord.yaml
 
 # serve: logs the effective configuration, listens, and stops with status 0 on SIGTERM.
 serve_and_stop() {
