@@ -62,6 +62,9 @@ struct ReplyClassifier {
         // NOERROR without the data: a referral, NODATA, or a lame server.
         if chain.isEmpty, let ns = authority.first(where: { $0.rrset.type == .ns }), soa == nil, !reply.header.isAuthoritative {
             let child = ns.rrset.name
+            // DS lives on the parent side: a referral to the very name asked about means the parent has none
+            // (a server without DNSSEC refers instead of answering NODATA, RFC 4035 §4.2).
+            if question.type == .ds, child == question.name { return .noData(chain: [], soa: nil) }
             guard child.isStrictSubdomain(of: zone), question.name.isSubdomain(of: child) else {
                 return .lame("referral to \(child) from \(zone) does not lead down towards \(question.name)")
             }

@@ -50,7 +50,7 @@ extension Resolver {
                 }
                 if r.purpose == .priming {
                     r.cut = hintsCut()
-                } else if let delegation = cache.closestDelegation(for: r.name, now: now.wall) {
+                } else if let delegation = cache.closestDelegation(for: delegationPoint(of: r), now: now.wall) {
                     r.cut = ZoneCut(zone: delegation.name, nsNames: delegation.rdatas.compactMap(\.targetName))
                 } else if configuration.prime, !r.primingTried {
                     r.primingTried = true
@@ -134,6 +134,13 @@ extension Resolver {
         r.cut = nil
         r.minimise = configuration.qnameMinimisation && r.purpose != .priming
         return nil
+    }
+
+    /// Where the closest delegation is looked for: the name itself, except for DS, which the parent side of a
+    /// zone cut holds (RFC 4035 §3.1.4.1, §4.2): a DS question starts above its own name.
+    private func delegationPoint(of r: Resolution) -> Name {
+        guard r.question.type == .ds, let parent = r.name.parent else { return r.name }
+        return parent
     }
 
     private func hintsCut() -> ZoneCut {
