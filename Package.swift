@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "TrustAnchors", dependencies: ["DNSWire", "DNSSEC"]),
 
         // The iterator, server selection, exchange policy and driver: sans-I/O, no clock reads.
-        .target(name: "ResolverCore", dependencies: ["DNSWire", "DNSCache"]),
+        .target(name: "ResolverCore", dependencies: ["DNSWire", "DNSCache", "DNSSEC"]),
 
         // Edges: libevent (knows nothing of DNS) and OpenSSL.
         .target(name: "EventIO", dependencies: ["CLibevent"]),
@@ -56,7 +56,7 @@ let package = Package(
         ),
 
         // The network front end and upstream transport on libevent, driving the resolver core.
-        .target(name: "Server", dependencies: ["AnchordConfig", "DNSWire", "DNSCache", "ResolverCore", "EventIO", "TrustAnchors"]),
+        .target(name: "Server", dependencies: ["AnchordConfig", "DNSWire", "DNSCache", "ResolverCore", "EventIO", "TrustAnchors", "DNSSEC", "DNSCrypto"]),
 
         // The executable: configuration, wiring, subcommands.
         .executableTarget(

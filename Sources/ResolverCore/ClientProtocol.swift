@@ -12,6 +12,8 @@ public struct ClientRequest: Sendable, Equatable {
     public var usesEDNS: Bool
     /// DO: the client wants RRSIGs and proofs (RFC 3225).
     public var dnssecOK: Bool
+    /// AD in the query: the client understands the AD bit (RFC 6840 §5.7).
+    public var authenticData: Bool = false
     /// The largest response that may be sent back over UDP.
     public var udpLimit: Int
     /// The client asked for the TCP idle timeout (RFC 7828 §3.2.1).
@@ -77,8 +79,8 @@ public struct ClientProtocol: Sendable {
         let limit = overTCP ? 65535 : min(Int(maxUDPSize), message.edns?.effectivePayloadSize ?? 512)
         return .resolve(ClientRequest(question: question, id: header.id, recursionDesired: header.recursionDesired,
                                       checkingDisabled: header.checkingDisabled, usesEDNS: message.edns != nil,
-                                      dnssecOK: message.edns?.dnssecOK ?? false, udpLimit: limit,
-                                      wantsKeepalive: keepalive && overTCP))
+                                      dnssecOK: message.edns?.dnssecOK ?? false, authenticData: header.authenticData,
+                                      udpLimit: limit, wantsKeepalive: keepalive && overTCP))
     }
 
     /// REFUSED for a client that access control turns away (it still learns why, RFC 8914 Prohibited).
@@ -92,9 +94,22 @@ public struct ClientProtocol: Sendable {
 
     /// The response to `request` carrying `answer`, encoded within the size the transport allows.
     public func response(to request: ClientRequest, answer: Answer, overTCP: Bool) -> [UInt8] {
+        var answer = answer
+        var authentic = false
+        switch answer.security {
+        case let .bogus(error) where !request.checkingDisabled:
+            // RFC 4035 §5.5: bogus data is never given out; RFC 8914 says why.
+            answer = Answer(question: answer.question, rcode: .servFail,
+                            extendedError: error ?? ExtendedDNSError(code: .dnssecBogus))
+        case .secure:
+            // RFC 6840 §5.7: AD only for clients that show they understand it (AD or DO in the query).
+            authentic = request.authenticData || request.dnssecOK
+        default:
+            break
+        }
         var message = Message(header: Header(id: request.id, isResponse: true, opcode: .query,
                                              recursionDesired: request.recursionDesired, recursionAvailable: true,
-                                             checkingDisabled: request.checkingDisabled),
+                                             authenticData: authentic, checkingDisabled: request.checkingDisabled),
                               rcode: answer.rcode, questions: [request.question])
         func records(_ sets: [SignedRRSet]) -> [Record] {
             sets.flatMap { request.dnssecOK ? $0.records : $0.rrset.records }
@@ -102,6 +117,9 @@ public struct ClientProtocol: Sendable {
         message.answers = records(answer.answer)
         if !(minimalResponses && answer.rcode == .noError && !answer.answer.isEmpty) {
             message.authority = records(answer.authority)
+        } else if request.dnssecOK {
+            // RFC 4035 §3.1.3.3: a wildcard answer carries the proof that no closer name exists.
+            message.authority = records(answer.authority.filter { $0.rrset.type == .nsec || $0.rrset.type == .nsec3 })
         }
         if request.usesEDNS {
             var edns = EDNS(udpPayloadSize: maxUDPSize, dnssecOK: request.dnssecOK)

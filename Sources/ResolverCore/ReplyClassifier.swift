@@ -10,13 +10,16 @@ enum ReplyKind: Equatable {
     /// The question was answered, possibly through CNAME/DNAME links. `final` is nil when the chain leaves the
     /// zone before reaching the data: resolution continues at `next`.
     /// For an NS answer (priming), `addresses` holds the in-bailiwick A/AAAA records of its targets.
-    case answer(chain: [SignedRRSet], final: SignedRRSet?, next: Name?, authoritative: Bool, addresses: [SignedRRSet])
+    /// `proofs` are NSEC/NSEC3 RRsets from the authority section (a wildcard answer's proof of no closer match).
+    case answer(chain: [SignedRRSet], final: SignedRRSet?, next: Name?, authoritative: Bool, addresses: [SignedRRSet],
+                proofs: [SignedRRSet])
     /// A delegation to `zone`, strictly below the zone asked.
     case referral(zone: Name, ns: SignedRRSet, glue: [SignedRRSet], ds: [SignedRRSet])
     /// The (last) name does not exist. `chain` holds the links that led to it.
-    case nxDomain(chain: [SignedRRSet], soa: SignedRRSet?)
+    /// `proofs` are the NSEC/NSEC3 RRsets (with their RRSIGs) from the authority section, for validation.
+    case nxDomain(chain: [SignedRRSet], soa: SignedRRSet?, proofs: [SignedRRSet])
     /// The name exists but has no data of the type.
-    case noData(chain: [SignedRRSet], soa: SignedRRSet?)
+    case noData(chain: [SignedRRSet], soa: SignedRRSet?, proofs: [SignedRRSet])
     /// A DNAME substitution made a name too long (RFC 6672 §2.2).
     case yxDomain(chain: [SignedRRSet])
     /// The CNAME/DNAME links lead back to a name already on the chain.
@@ -42,6 +45,7 @@ struct ReplyClassifier {
         }
         let answers = SignedRRSet.group(reply.answers)
         var loops = false
+        let proofs = SignedRRSet.group(reply.authority).filter { $0.rrset.type == .nsec || $0.rrset.type == .nsec3 }
         let authority = SignedRRSet.group(reply.authority)
         let (chain, final, lastName, leftZone, tooLong) = followChain(answers, loops: &loops)
         if tooLong { return .yxDomain(chain: chain) }
@@ -50,21 +54,23 @@ struct ReplyClassifier {
         if let final {
             if reply.header.recursionAvailable, !reply.header.isAuthoritative { return .lame("recursive answer without AA") }
             let addresses = final.rrset.type == .ns ? glue(for: final.rrset, in: SignedRRSet.group(reply.additional)) : []
-            return .answer(chain: chain, final: final, next: nil, authoritative: reply.header.isAuthoritative, addresses: addresses)
+            return .answer(chain: chain, final: final, next: nil, authoritative: reply.header.isAuthoritative, addresses: addresses,
+                           proofs: proofs)
         }
         if let next = leftZone {
-            return .answer(chain: chain, final: nil, next: next, authoritative: reply.header.isAuthoritative, addresses: [])
+            return .answer(chain: chain, final: nil, next: next, authoritative: reply.header.isAuthoritative, addresses: [],
+                           proofs: proofs)
         }
         let soa = authority.first { $0.rrset.type == .soa && lastName.isSubdomain(of: $0.rrset.name) && $0.rrset.name.isSubdomain(of: zone) }
         if reply.rcode == .nxDomain {
-            return .nxDomain(chain: chain, soa: soa)
+            return .nxDomain(chain: chain, soa: soa, proofs: proofs)
         }
         // NOERROR without the data: a referral, NODATA, or a lame server.
         if chain.isEmpty, let ns = authority.first(where: { $0.rrset.type == .ns }), soa == nil, !reply.header.isAuthoritative {
             let child = ns.rrset.name
             // DS lives on the parent side: a referral to the very name asked about means the parent has none
             // (a server without DNSSEC refers instead of answering NODATA, RFC 4035 §4.2).
-            if question.type == .ds, child == question.name { return .noData(chain: [], soa: nil) }
+            if question.type == .ds, child == question.name { return .noData(chain: [], soa: nil, proofs: []) }
             guard child.isStrictSubdomain(of: zone), question.name.isSubdomain(of: child) else {
                 return .lame("referral to \(child) from \(zone) does not lead down towards \(question.name)")
             }
@@ -73,7 +79,7 @@ struct ReplyClassifier {
             return .referral(zone: child, ns: ns, glue: glue(for: ns.rrset, in: SignedRRSet.group(reply.additional)), ds: ds)
         }
         if soa != nil || reply.header.isAuthoritative || !chain.isEmpty {
-            return .noData(chain: chain, soa: soa)
+            return .noData(chain: chain, soa: soa, proofs: proofs)
         }
         if reply.header.recursionAvailable { return .lame("recursive server without the data") }
         return .lame("empty answer without AA or SOA")

@@ -54,6 +54,8 @@ struct Resolution {
         case nsAddress(parent: ResolutionID)
         /// `. NS` from the root hints (RFC 8109).
         case priming
+        /// A DNSKEY or DS RRset the chain of trust of a client answer needs.
+        case chainLookup(validation: ResolutionID)
     }
 
     let id: ResolutionID
@@ -70,6 +72,8 @@ struct Resolution {
     var name: Name
     /// CNAME/DNAME RRsets followed so far, in order.
     var chain: [SignedRRSet] = []
+    /// NSEC/NSEC3 RRsets that came with positive answers (wildcard proofs), for validation and DO clients.
+    var proofs: [SignedRRSet] = []
     var cut: ZoneCut?
     var referrals = 0
     var minimise: Bool

@@ -108,15 +108,15 @@ extension Resolver {
     private func answerFromCache(_ r: inout Resolution) -> CacheStep? {
         guard let cached = cache.lookup(r.current, now: now.wall) else { return nil }
         switch cached {
-        case let .data(rrset):
+        case let .data(rrset, _):
             if r.purpose == .client, r.chain.isEmpty { statistics.cacheAnswers += 1 }
             return .finished(Answer(question: r.question, rcode: .noError, answer: r.chain + [rrset]))
         case let .cname(rrset, target):
             return follow(&r, links: [rrset], to: target).map { .finished($0) } ?? .continue
-        case let .negative(nxDomain, soa):
+        case let .negative(nxDomain, soa, proofs, _):
             if r.purpose == .client, r.chain.isEmpty { statistics.cacheAnswers += 1 }
             return .finished(Answer(question: r.question, rcode: nxDomain ? .nxDomain : .noError, answer: r.chain,
-                                    authority: soa.map { [$0] } ?? []))
+                                    authority: (soa.map { [$0] } ?? []) + proofs))
         }
     }
 
@@ -231,7 +231,7 @@ extension Resolver {
         while target < r.name.labelCount {
             let step = Question(name: r.name.suffix(labelCount: target), type: .a, rrClass: r.question.rrClass)
             switch cache.lookup(step, now: now.wall) {
-            case .data?, .negative(nxDomain: false, _)?:
+            case .data?, .negative(nxDomain: false, _, _, _)?:
                 target += 1
             default:
                 return step

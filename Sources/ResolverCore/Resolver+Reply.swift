@@ -37,11 +37,14 @@ extension Resolver {
         switch kind {
         case let .referral(zone, ns, glue, ds):
             followReferral(zone: zone, ns: ns, glue: glue, ds: ds, &r)
-        case let .answer(chain, final?, _, authoritative, _) where chain.isEmpty:
+        case let .answer(chain, final?, _, authoritative, _, _) where chain.isEmpty:
             cache.storeAnswer([final], authoritative: authoritative, now: now.wall)
             acceptMinimisedStep(asked, query, &r)
-        case let .noData(chain, soa) where chain.isEmpty:
-            if let soa { cache.storeNegative(Question(name: asked.name, type: asked.type, rrClass: asked.rrClass), nxDomain: false, soa: soa, now: now.wall) }
+        case let .noData(chain, soa, proofs) where chain.isEmpty:
+            if let soa {
+                cache.storeNegative(Question(name: asked.name, type: asked.type, rrClass: asked.rrClass), nxDomain: false,
+                                    soa: soa, proofs: proofs, now: now.wall)
+            }
             acceptMinimisedStep(asked, query, &r)
         case .lame, .serverError:
             r.minimise = false
@@ -61,13 +64,20 @@ extension Resolver {
     /// The reply to the full question. Returns the answer when the resolution is done.
     private func handleFull(_ kind: ReplyKind, query: PendingQuery, _ r: inout Resolution) -> Answer? {
         switch kind {
-        case let .answer(chain, final, next, authoritative, addresses):
-            let stored = cache.storeAnswer(chain + (final.map { [$0] } ?? []), authoritative: authoritative, now: now.wall)
+        case let .answer(chain, final, next, authoritative, addresses, proofs):
+            // A CNAME synthesised from a DNAME is not cached on its own (it has no signature; the DNAME is
+            // what the zone published): the next question follows the DNAME again.
+            let all = chain + (final.map { [$0] } ?? [])
+            for signed in all where !isSynthesisedFromDNAME(signed, in: all) {
+                cache.storeAnswer([signed], authoritative: authoritative, now: now.wall)
+            }
+            let stored = all.map { cache.bounded($0) }
             cache.storeAddresses(addresses, now: now.wall)
             let links = Array(stored.prefix(chain.count))
+            r.proofs += proofs
             if let final = stored.dropFirst(chain.count).first {
                 r.chain += links
-                return Answer(question: r.question, rcode: .noError, answer: r.chain + [final])
+                return Answer(question: r.question, rcode: .noError, answer: r.chain + [final], authority: r.proofs)
             }
             if let next, let failure = follow(&r, links: links, to: next) { return failure }
             if next == nil {
@@ -81,17 +91,17 @@ extension Resolver {
             }
             followReferral(zone: zone, ns: ns, glue: glue, ds: ds, &r)
             return nil
-        case let .nxDomain(chain, soa), let .noData(chain, soa):
+        case let .nxDomain(chain, soa, proofs), let .noData(chain, soa, proofs):
             let nxDomain = if case .nxDomain = kind { true } else { false }
             let links = cache.storeAnswer(chain, authoritative: true, now: now.wall)
             r.chain += links
             let last = chain.last.flatMap { $0.rrset.rdatas.first?.targetName } ?? r.name
             let stored = soa.flatMap { soa in
                 cache.storeNegative(Question(name: last, type: r.question.type, rrClass: r.question.rrClass),
-                                    nxDomain: nxDomain, soa: soa, now: now.wall)
+                                    nxDomain: nxDomain, soa: soa, proofs: proofs, now: now.wall)
             }
             return Answer(question: r.question, rcode: nxDomain ? .nxDomain : .noError, answer: r.chain,
-                          authority: stored.map { [$0] } ?? [])
+                          authority: (stored.map { [$0] } ?? []) + proofs.map { ResolverCache.withTTL($0, of: stored) })
         case let .yxDomain(chain):
             r.chain += chain
             return Answer(question: r.question, rcode: .yxDomain, answer: r.chain)
@@ -124,10 +134,11 @@ extension Resolver {
         for (token, query) in pending where query.resolution == id { pending[token] = nil }
         switch r.purpose {
         case .client:
-            inFlight[Question(name: r.question.name.lowercased(), type: r.question.type, rrClass: r.question.rrClass)] = nil
-            for client in clients.removeValue(forKey: id) ?? [] {
-                actions.append(.answer(client, answer))
-            }
+            var answer = answer
+            if startValidation(id, &answer) { return }
+            answerClients(id, answer)
+        case let .chainLookup(validation):
+            chainLookupFinished(validation, question: r.question, answer)
         case let .nsAddress(parent):
             guard var waiting = resolutions[parent] else { return }
             let found = AddressSet.from(answer.rcode == .noError ? answer.answer.filter { $0.rrset.name == r.name } : [])

@@ -1,4 +1,5 @@
 import DNSCache
+import DNSSEC
 import DNSWire
 
 /// Identifies one client query, chosen by the front end.
@@ -43,17 +44,63 @@ public struct Answer: Sendable, Equatable {
     public var answer: [SignedRRSet]
     public var authority: [SignedRRSet]
     public var extendedError: ExtendedDNSError?
+    /// What the validator found (RFC 4033 §5); the front end sets AD, or answers SERVFAIL, from it.
+    public var security: AnswerSecurity
 
-    public init(question: Question, rcode: RCode, answer: [SignedRRSet] = [], authority: [SignedRRSet] = [], extendedError: ExtendedDNSError? = nil) {
+    public init(question: Question, rcode: RCode, answer: [SignedRRSet] = [], authority: [SignedRRSet] = [],
+                extendedError: ExtendedDNSError? = nil, security: AnswerSecurity = .unvalidated) {
         self.question = question
         self.rcode = rcode
         self.answer = answer
         self.authority = authority
         self.extendedError = extendedError
+        self.security = security
     }
 
     static func servFail(_ question: Question, _ code: ExtendedDNSErrorCode, _ text: String) -> Answer {
         Answer(question: question, rcode: .servFail, extendedError: ExtendedDNSError(code: code, text: text))
+    }
+}
+
+/// The validation state of an answer.
+public enum AnswerSecurity: Sendable, Equatable {
+    /// Validation is off, or did not apply.
+    case unvalidated
+    /// No trust anchor covers the name (or a negative one does): no AD, data served.
+    case indeterminate
+    case insecure
+    case secure
+    /// The data failed validation: SERVFAIL with this error, unless the client set CD.
+    case bogus(ExtendedDNSError?)
+
+    init(_ status: SecurityStatus) {
+        switch status {
+        case .secure: self = .secure
+        case .insecure: self = .insecure
+        case .bogus: self = .bogus(ExtendedDNSError(code: .dnssecBogus, text: "cached as bogus"))
+        case .indeterminate: self = .indeterminate
+        case .unchecked: self = .unvalidated
+        }
+    }
+}
+
+extension SecurityStatus {
+    /// The validator has ruled on it (anything but `unchecked`).
+    var isSettled: Bool { self != .unchecked }
+}
+
+/// What the resolver validates with: the crypto port and where trust starts.
+public struct Validator: Sendable {
+    public var crypto: any DNSSECCrypto
+    /// The trust anchor for a name (the deepest at or above it); nil when there is none or a negative trust
+    /// anchor (RFC 7646) covers the name.
+    public var anchor: @Sendable (Name) -> AnchorKeys?
+    public var limits: ValidationLimits
+
+    public init(crypto: any DNSSECCrypto, limits: ValidationLimits = ValidationLimits(), anchor: @escaping @Sendable (Name) -> AnchorKeys?) {
+        self.crypto = crypto
+        self.anchor = anchor
+        self.limits = limits
     }
 }
 
@@ -72,6 +119,9 @@ public final class Resolver {
     public let rootHints: RootHints
     public internal(set) var cache: ResolverCache
     public internal(set) var infrastructure: InfrastructureCache
+    /// DNSSEC validation; nil when `validation: no`.
+    public var validator: Validator?
+    var validations: [ResolutionID: PendingValidation] = [:]
     var random: ResolverRandom
 
     var resolutions: [ResolutionID: Resolution] = [:]
@@ -115,8 +165,9 @@ public final class Resolver {
     }
 
     public init(configuration: ResolverConfiguration = ResolverConfiguration(), rootHints: RootHints = .iana,
-                cache: ResolverCache, random: ResolverRandom = .system) {
+                cache: ResolverCache, validator: Validator? = nil, random: ResolverRandom = .system) {
         self.configuration = configuration
+        self.validator = validator
         self.rootHints = rootHints
         self.cache = cache
         self.infrastructure = InfrastructureCache(configuration: configuration.infrastructure)
@@ -155,16 +206,20 @@ public final class Resolver {
         statistics.clientQueries += 1
         // The common case, a cached answer or denial with no CNAME to follow, needs no resolution state.
         switch cache.lookup(question, now: now.wall) {
-        case let .data(rrset)?:
+        case let .data(rrset, status)? where validator == nil || status.isSettled:
             statistics.cacheAnswers += 1
-            actions.append(.answer(client, Answer(question: question, rcode: .noError, answer: [rrset])))
+            actions.append(.answer(client, Answer(question: question, rcode: .noError, answer: [rrset],
+                                                  security: validator == nil ? .unvalidated : AnswerSecurity(status))))
             return
-        case let .negative(nxDomain, soa)?:
+        case let .negative(nxDomain, soa, proofs, status)? where validator == nil || status.isSettled:
             statistics.cacheAnswers += 1
             actions.append(.answer(client, Answer(question: question, rcode: nxDomain ? .nxDomain : .noError,
-                                                  authority: soa.map { [$0] } ?? [])))
+                                                  authority: (soa.map { [$0] } ?? []) + proofs,
+                                                  security: validator == nil ? .unvalidated : AnswerSecurity(status))))
             return
-        case .cname?, nil:
+        case .negative?:
+            break
+        case .data?, .cname?, nil:
             break
         }
         let key = Question(name: question.name.lowercased(), type: question.type, rrClass: question.rrClass)

@@ -1,4 +1,5 @@
 import DNSCache
+import DNSSEC
 import DNSWire
 
 /// The iterator's view of the cache: what it asks and stores, with the trust rank each kind of data gets.
@@ -14,9 +15,9 @@ public struct ResolverCache: Sendable {
     }
 
     public enum Lookup: Equatable {
-        case data(SignedRRSet)
+        case data(SignedRRSet, status: SecurityStatus)
         case cname(SignedRRSet, target: Name)
-        case negative(nxDomain: Bool, soa: SignedRRSet?)
+        case negative(nxDomain: Bool, soa: SignedRRSet?, proofs: [SignedRRSet], status: SecurityStatus)
     }
 
     /// An answer for the question from the cache, if there is one (glue and referral data are not answers).
@@ -28,9 +29,9 @@ public struct ResolverCache: Sendable {
             if cached.rrset.type == .cname, question.type != .cname, case let .cname(target)? = cached.rrset.rdatas.first {
                 return .cname(cached.signed, target: target)
             }
-            return .data(cached.signed)
+            return .data(cached.signed, status: cached.status)
         case let .negative(negative)?:
-            return .negative(nxDomain: negative.isNXDOMAIN, soa: negative.soa)
+            return .negative(nxDomain: negative.isNXDOMAIN, soa: negative.soa, proofs: negative.proofs, status: negative.status)
         }
     }
 
@@ -72,17 +73,37 @@ public struct ResolverCache: Sendable {
 
     /// An NXDOMAIN or NODATA answer; returns the SOA as it will be served (negative TTL), or nil if not cacheable.
     @discardableResult
-    mutating func storeNegative(_ question: Question, nxDomain: Bool, soa: SignedRRSet, now: Int64) -> SignedRRSet? {
+    mutating func storeNegative(_ question: Question, nxDomain: Bool, soa: SignedRRSet, proofs: [SignedRRSet] = [],
+                                now: Int64) -> SignedRRSet? {
         let key: NegativeKey = nxDomain ? .nxdomain(name: question.name, rrClass: question.rrClass)
             : .nodata(name: question.name, type: question.type, rrClass: question.rrClass)
-        store.insertNegative(key, soa: soa, rank: .authAuthority, now: now)
+        store.insertNegative(key, soa: soa, proofs: proofs, rank: .authAuthority, now: now)
         guard let ttl = store.configuration.negativeTTL(soa: soa.rrset) else { return nil }
         var served = soa
         served.rrset.ttl = ttl
         return served
     }
 
-    private func bounded(_ signed: SignedRRSet) -> SignedRRSet {
+    /// Record the validator's verdict on an answer: its RRsets, and the denial it rests on.
+    mutating func recordSecurity(_ status: SecurityStatus, of answer: Answer, now: Int64) {
+        for signed in answer.answer { store.updateStatus(status, of: signed.rrset, now: now) }
+        if answer.answer.isEmpty || answer.rcode == .nxDomain {
+            let key: NegativeKey = answer.rcode == .nxDomain
+                ? .nxdomain(name: answer.question.name, rrClass: answer.question.rrClass)
+                : .nodata(name: answer.question.name, type: answer.question.type, rrClass: answer.question.rrClass)
+            store.updateStatus(status, ofNegative: key, now: now)
+        }
+    }
+
+    /// A proof RRset served with the negative TTL its SOA got (RFC 2308 §5: the whole denial expires together).
+    static func withTTL(_ proof: SignedRRSet, of soa: SignedRRSet?) -> SignedRRSet {
+        guard let soa else { return proof }
+        var copy = proof
+        copy.rrset.ttl = min(proof.rrset.ttl, soa.rrset.ttl)
+        return copy
+    }
+
+    func bounded(_ signed: SignedRRSet) -> SignedRRSet {
         var copy = signed
         copy.rrset.ttl = store.configuration.boundedTTL(signed.rrset.ttl)
         return copy

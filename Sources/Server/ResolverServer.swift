@@ -48,7 +48,7 @@ public final class ResolverServer {
         self.loop = loop
         self.settings = settings
         resolver = Resolver(configuration: settings.resolver, rootHints: settings.rootHints,
-                            cache: ResolverCache(configuration: settings.cache))
+                            cache: ResolverCache(configuration: settings.cache), validator: settings.makeValidator())
         transport = UpstreamTransport(loop: loop, outgoing: settings.outgoing)
         transport.deliver = { [weak self] event in self?.handle(event) }
         transport.stillWaiting = { [weak self] token in self?.resolver.isWaiting(for: token) ?? false }
@@ -94,6 +94,10 @@ public final class ResolverServer {
         settings.client = newSettings.client
         resolver.configuration = newSettings.resolver
         settings.resolver = newSettings.resolver
+        // New anchors or a switched validation setting apply to questions from now on; the cache stays.
+        settings.trustAnchors = newSettings.trustAnchors
+        settings.validation = newSettings.validation
+        resolver.validator = newSettings.makeValidator()
     }
 
     public func shutdown() {

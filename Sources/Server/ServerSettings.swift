@@ -4,6 +4,8 @@ import DNSCache
 import DNSWire
 import ResolverCore
 import TrustAnchors
+import DNSSEC
+import DNSCrypto
 
 /// What one server needs from the configuration, derived once per (re)load.
 public struct ServerSettings: Sendable {
@@ -17,6 +19,8 @@ public struct ServerSettings: Sendable {
     /// The trust anchors: the configured `trust-anchor-file`s, or the built-in IANA root KSKs, with the
     /// `domain-insecure` negative anchors. Loaded and checked at start; the validator will start from them.
     public var trustAnchors: TrustAnchorStore
+    /// `validation`: check DNSSEC from the trust anchors down.
+    public var validation = true
     /// Several sockets per address (SO_REUSEPORT), for more than one worker thread.
     public var reusePort = false
     public var maxTCPConnections = 512
@@ -48,6 +52,7 @@ public struct ServerSettings: Sendable {
                                 tcpIdleTimeout: tcpIdleTimeout)
         rootHints = try ServerSettings.loadRootHints(configuration.rootHints)
         trustAnchors = try ServerSettings.loadTrustAnchors(configuration.trustAnchorFiles, negative: configuration.domainInsecure)
+        validation = configuration.validation
         reusePort = configuration.threads > 1
     }
 
@@ -71,6 +76,17 @@ public struct ServerSettings: Sendable {
 }
 
 extension ServerSettings {
+    /// The validator for one worker (its own OpenSSL key cache: `OpenSSLCrypto` is confined to one thread),
+    /// or nil with validation off.
+    func makeValidator() -> Validator? {
+        guard validation else { return nil }
+        let anchors = trustAnchors
+        return Validator(crypto: OpenSSLCrypto()) { name in
+            guard case let .anchor(anchor) = anchors.lookup(name) else { return nil }
+            return AnchorKeys(zone: anchor.zone, ds: anchor.dsRecords, dnskeys: anchor.dnskeyRecords)
+        }
+    }
+
     /// Read and check the trust-anchor files; none configured means the built-in root anchors.
     static func loadTrustAnchors(_ paths: [String], negative: [Name]) throws -> TrustAnchorStore {
         var files: [(name: String, text: String)] = []

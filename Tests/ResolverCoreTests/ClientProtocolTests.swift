@@ -163,4 +163,48 @@ import Testing
         let overUDP = try Message(wire: protocolHandler.response(to: udp, answer: answer, overTCP: false))
         #expect(overUDP.edns?.options.contains { $0.code == .tcpKeepalive } == false)
     }
+
+    func decided(_ bytes: [UInt8]) throws -> ClientRequest {
+        guard case let .resolve(request) = protocolHandler.decide(bytes, overTCP: false) else { throw CancellationError() }
+        return request
+    }
+
+    func securedAnswer(_ security: AnswerSecurity) -> Answer {
+        let rrset = RRSet(name: question.name, type: .txt, ttl: 60, rdatas: [.txt([[0x61]])])
+        return Answer(question: question, rcode: .noError, answer: [SignedRRSet(rrset)], security: security)
+    }
+
+    @Test func secureAnswersCarryADOnlyForClientsThatAskWithADOrDO() throws {
+        var withAD = try query()
+        withAD[3] |= 0x20
+        let plain = try Message(wire: protocolHandler.response(to: try decided(try query()), answer: securedAnswer(.secure), overTCP: false))
+        let asked = try Message(wire: protocolHandler.response(to: try decided(withAD), answer: securedAnswer(.secure), overTCP: false))
+        let dnssec = try Message(wire: protocolHandler.response(to: try decided(try query(edns: EDNS(dnssecOK: true))),
+                                                                 answer: securedAnswer(.secure), overTCP: false))
+        #expect(!plain.header.authenticData)
+        #expect(asked.header.authenticData)
+        #expect(dnssec.header.authenticData)
+    }
+
+    @Test func insecureAnswersNeverCarryAD() throws {
+        var withAD = try query()
+        withAD[3] |= 0x20
+        let reply = try Message(wire: protocolHandler.response(to: try decided(withAD), answer: securedAnswer(.insecure), overTCP: false))
+        #expect(!reply.header.authenticData)
+        #expect(reply.answers.count == 1)
+    }
+
+    @Test func bogusAnswersAreServfailWithTheirErrorUnlessCheckingIsDisabled() throws {
+        let error = ExtendedDNSError(code: .signatureExpired, text: "expired")
+        let refused = try Message(wire: protocolHandler.response(to: try decided(try query(edns: EDNS())),
+                                                                  answer: securedAnswer(.bogus(error)), overTCP: false))
+        #expect(refused.rcode == .servFail)
+        #expect(refused.answers.isEmpty)
+        #expect(refused.edns?.extendedErrors == [error])
+        let unchecked = try Message(wire: protocolHandler.response(to: try decided(try query(edns: EDNS(), cd: true)),
+                                                                    answer: securedAnswer(.bogus(error)), overTCP: false))
+        #expect(unchecked.rcode == .noError)
+        #expect(unchecked.answers.count == 1)
+        #expect(!unchecked.header.authenticData)
+    }
 }

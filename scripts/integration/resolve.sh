@@ -32,6 +32,7 @@ write_config() {
 interface: ["127.0.0.1"]
 port: $PORT
 root-hints: $LAB/root.hints
+trust-anchor-file: ["$LAB/root.anchor"]
 do-not-query-localhost: no
 access-control: ["127.0.0.66/32 refuse", "127.0.0.67/32 deny"$1]
 log-level: info
@@ -43,7 +44,7 @@ start_anchord "$work/anchord.yaml" "$work/anchord.log"
 # --- answers -------------------------------------------------------------------------------------
 out=$(q www.example.lab A)
 expect "A answer through root, lab. and example.lab." grep -qE '^www\.example\.lab\.\s+[0-9]+\s+IN\s+A\s+192\.0\.2\.80' <<<"$out"
-expect "answer has RA and QR, not AA" test "$(flags_of "$out")" = "qr rd ra"
+expect "answer has QR, RA and AD (validated: dig asks with AD), not AA" test "$(flags_of "$out")" = "qr rd ra ad"
 out=$(q nothing.example.lab A)
 expect "NXDOMAIN with the zone's SOA" bash -c '[ "$1" = NXDOMAIN ] && grep -qE "^example\.lab\.\s+[0-9]+\s+IN\s+SOA" <<<"$2"' _ "$(status_of "$out")" "$out"
 out=$(q www.example.lab MX)

@@ -32,6 +32,7 @@ threads: 2
 outgoing-interface: ["127.0.0.77"]
 do-ip6: no
 root-hints: $LAB/root.hints
+trust-anchor-file: ["$LAB/root.anchor"]
 do-not-query-localhost: no
 log-level: info
 YAML
