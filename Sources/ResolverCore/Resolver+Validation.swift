@@ -80,6 +80,12 @@ extension Resolver {
                 pending.answer.security = .insecure
             case .bogus:
                 pending.answer.security = .bogus(result.extendedError)
+                let question = pending.answer.question
+                if bogusAnswers.count >= 10_000 { bogusAnswers = bogusAnswers.filter { $0.value.expires > now.wall } }
+                if bogusAnswers.count < 10_000 {
+                    bogusAnswers[Question(name: question.name.lowercased(), type: question.type, rrClass: question.rrClass)] =
+                        (pending.answer, now.wall + bogusTTL)
+                }
             }
             if !result.verdict.isBogus {
                 cache.recordSecurity(result.verdict.securityStatus, of: pending.answer, now: now.wall)

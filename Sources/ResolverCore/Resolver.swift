@@ -122,6 +122,11 @@ public final class Resolver {
     /// DNSSEC validation; nil when `validation: no`.
     public var validator: Validator?
     var validations: [ResolutionID: PendingValidation] = [:]
+    /// Answers found bogus, kept `bogusTTL` seconds (Unbound's val-bogus-ttl) so that a broken zone is not
+    /// fetched and checked again for every client question; the EDE stays the one that was found.
+    var bogusAnswers: [Question: (answer: Answer, expires: Int64)] = [:]
+    /// How long a bogus answer is kept (seconds).
+    public var bogusTTL: Int64 = 60
     var random: ResolverRandom
 
     var resolutions: [ResolutionID: Resolution] = [:]
@@ -204,6 +209,17 @@ public final class Resolver {
 
     private func receive(_ client: ClientQueryID, _ question: Question) {
         statistics.clientQueries += 1
+        let bogusKey = Question(name: question.name.lowercased(), type: question.type, rrClass: question.rrClass)
+        if let bogus = bogusAnswers[bogusKey] {
+            if bogus.expires > now.wall {
+                statistics.cacheAnswers += 1
+                var answer = bogus.answer
+                answer.question = question
+                actions.append(.answer(client, answer))
+                return
+            }
+            bogusAnswers[bogusKey] = nil
+        }
         // The common case, a cached answer or denial with no CNAME to follow, needs no resolution state.
         switch cache.lookup(question, now: now.wall) {
         case let .data(rrset, status)? where validator == nil || status.isSettled:

@@ -19,6 +19,7 @@ work=$(mktemp -d)
 cleanup() {
     [ -n "${ANCHORD_PID:-}" ] && kill "$ANCHORD_PID" 2>/dev/null || true
     scripts/lab unbound-down >/dev/null 2>&1 || true
+    nft_teardown
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -70,8 +71,12 @@ expect "anchord and Unbound agree on rcode and AD for every lab name that has a 
 # CD, AD and DO.
 out=$(q www.expired.dnssec A +dnssec +cd)
 expect "CD=1 gets bogus data, without AD" bash -c '[ "$1" = NOERROR ] && ! grep -qw ad <<<"$2" && grep -q "ANSWER: [1-9]" <<<"$3"' _ "$(status_of "$out")" "$(flags_of "$out")" "$out"
+nft_setup
+nft_rule "to-bogus-server" - ip daddr 127.53.3.2 udp dport 53
 out=$(q www.expired.dnssec A +dnssec)
 expect "CD=0 gets SERVFAIL with EDE 7 for the same name" bash -c '[ "$1" = SERVFAIL ] && [ "$2" = 7 ]' _ "$(status_of "$out")" "$(ede_of "$out")"
+expect "... answered from the bogus cache: nothing sent to the zone's server" test "$(nft_packets to-bogus-server)" -eq 0
+nft_teardown
 out=$(q www.example.lab A +noadflag +nodnssec)
 expect "secure answer to a client without AD or DO: no AD" bash -c '! grep -qw ad <<<"$1"' _ "$(flags_of "$out")"
 out=$(q www.example.lab A +adflag +nodnssec)
