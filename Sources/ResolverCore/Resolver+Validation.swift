@@ -83,8 +83,7 @@ extension Resolver {
                 let question = pending.answer.question
                 if bogusAnswers.count >= 10_000 { bogusAnswers = bogusAnswers.filter { $0.value.expires > now.wall } }
                 if bogusAnswers.count < 10_000 {
-                    bogusAnswers[Question(name: question.name.lowercased(), type: question.type, rrClass: question.rrClass)] =
-                        (pending.answer, now.wall + bogusTTL)
+                    bogusAnswers[question] = (pending.answer, now.wall + bogusTTL)
                 }
             }
             if !result.verdict.isBogus {
@@ -120,8 +119,7 @@ extension Resolver {
 
     /// Give every client waiting on `id` its answer and forget the question.
     func answerClients(_ id: ResolutionID, _ answer: Answer) {
-        let question = answer.question
-        inFlight[Question(name: question.name.lowercased(), type: question.type, rrClass: question.rrClass)] = nil
+        inFlight[answer.question] = nil
         for client in clients.removeValue(forKey: id) ?? [] {
             actions.append(.answer(client, answer))
         }

@@ -209,8 +209,7 @@ public final class Resolver {
 
     private func receive(_ client: ClientQueryID, _ question: Question) {
         statistics.clientQueries += 1
-        let bogusKey = Question(name: question.name.lowercased(), type: question.type, rrClass: question.rrClass)
-        if let bogus = bogusAnswers[bogusKey] {
+        if let bogus = bogusAnswers[question] {
             if bogus.expires > now.wall {
                 statistics.cacheAnswers += 1
                 var answer = bogus.answer
@@ -218,7 +217,7 @@ public final class Resolver {
                 actions.append(.answer(client, answer))
                 return
             }
-            bogusAnswers[bogusKey] = nil
+            bogusAnswers[question] = nil
         }
         // The common case, a cached answer or denial with no CNAME to follow, needs no resolution state.
         switch cache.lookup(question, now: now.wall) {
@@ -238,14 +237,14 @@ public final class Resolver {
         case .data?, .cname?, nil:
             break
         }
-        let key = Question(name: question.name.lowercased(), type: question.type, rrClass: question.rrClass)
-        if let existing = inFlight[key] {
+        // `Name` compares and hashes ignoring case (RFC 4343), so WWW.Example. joins www.example.
+        if let existing = inFlight[question] {
             statistics.joinedInFlight += 1
             clients[existing, default: []].append(client)
             return
         }
         let id = newResolution(question: question, purpose: .client, budgetOwner: nil, ancestry: [])
-        inFlight[key] = id
+        inFlight[question] = id
         clients[id] = [client]
         run(id)
     }

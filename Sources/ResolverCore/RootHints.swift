@@ -61,9 +61,4 @@ public struct RootHints: Sendable, Equatable {
         }
         return RootHints(servers: servers)
     }()
-
-    /// The hints as an NS RRset and address RRsets, for priming comparisons and for display.
-    public var nsRRSet: RRSet {
-        RRSet(name: .root, type: .ns, ttl: 518_400, rdatas: servers.map { .ns($0.name) })
-    }
 }
