@@ -9,18 +9,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 # shellcheck source=../lib/integration.sh
 source scripts/lib/integration.sh
-ANCHORD=${TEST_ANCHORD_BINARY:-.build/release/anchord}
-PORT=5301
-work=$(mktemp -d)
-cleanup() {
-    [ -n "${ANCHORD_PID:-}" ] && kill "$ANCHORD_PID" 2>/dev/null || true
-    nft_teardown
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-scripts/lab up >/dev/null
-LAB=${ANCHORD_LAB_DIR:-$PWD/lab/run}
+lab_session 5301
 nft_setup
 nft_rule "to-example-lab" - ip daddr 127.53.2.1 udp dport 53
 nft_rule "big-dropped" drop ip saddr 127.53.2.5 udp sport 53 meta length gt 1260

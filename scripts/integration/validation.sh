@@ -13,19 +13,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 # shellcheck source=../lib/integration.sh
 source scripts/lib/integration.sh
-ANCHORD=${TEST_ANCHORD_BINARY:-.build/release/anchord}
-PORT=5306
-work=$(mktemp -d)
-cleanup() {
-    [ -n "${ANCHORD_PID:-}" ] && kill "$ANCHORD_PID" 2>/dev/null || true
-    scripts/lab unbound-down >/dev/null 2>&1 || true
-    nft_teardown
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-scripts/lab up >/dev/null
-LAB=${ANCHORD_LAB_DIR:-$PWD/lab/run}
+lab_session 5306
 cat >"$work/anchord.yaml" <<YAML
 interface: ["127.0.0.1"]
 port: $PORT

@@ -9,18 +9,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 # shellcheck source=../lib/integration.sh
 source scripts/lib/integration.sh
-ANCHORD=${TEST_ANCHORD_BINARY:-.build/release/anchord}
-PORT=5304
-work=$(mktemp -d)
-cleanup() {
-    [ -n "${ANCHORD_PID:-}" ] && kill "$ANCHORD_PID" 2>/dev/null || true
-    nft_teardown
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-scripts/lab up >/dev/null
-LAB=${ANCHORD_LAB_DIR:-$PWD/lab/run}
+lab_session 5304
 nft_setup
 nft_rule "from-outgoing" - ip saddr 127.0.0.77 ip daddr 127.53.0.0/16 udp dport 53
 nft_rule "from-elsewhere" - ip saddr != 127.0.0.77 ip daddr 127.53.0.0/16 udp dport 53

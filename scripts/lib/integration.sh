@@ -7,6 +7,24 @@ INTEGRATION_PASSED=0
 pass() { echo "ok   $1"; INTEGRATION_PASSED=$((INTEGRATION_PASSED + 1)); }
 fail() { echo "FAIL $1: $2"; INTEGRATION_FAILED=$((INTEGRATION_FAILED + 1)); }
 
+# lab_session PORT: what every lab script starts with — the binary under test ($ANCHORD), its port ($PORT),
+# a scratch directory ($work), the lab up ($LAB is its run directory), and on exit: anchord and the lab
+# Unbound stopped, our nftables table removed, the scratch directory deleted.
+lab_session() {
+    ANCHORD=${TEST_ANCHORD_BINARY:-.build/release/anchord}
+    PORT=$1
+    work=$(mktemp -d)
+    trap lab_session_end EXIT
+    scripts/lab up >/dev/null
+    LAB=${ANCHORD_LAB_DIR:-$PWD/lab/run}
+}
+lab_session_end() {
+    if [ -n "${ANCHORD_PID:-}" ]; then kill "$ANCHORD_PID" 2>/dev/null || true; fi
+    scripts/lab unbound-down >/dev/null 2>&1 || true
+    nft_teardown
+    rm -rf "$work"
+}
+
 # expect NAME CONDITION-DESCRIPTION COMMAND...: the command succeeds.
 expect() {
     local name=$1; shift
