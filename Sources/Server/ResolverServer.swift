@@ -124,23 +124,32 @@ public final class ResolverServer {
 
     private func receivedUDP(_ bytes: [UInt8], from source: SocketAddress, on socket: UDPSocket) {
         counters.udpQueries += 1
+        handleClientMessage(bytes, from: source, overTCP: false,
+                            reply: { socket.enqueue($0, to: source) },
+                            waiting: { .udp(socket, source, $0) })
+    }
+
+    /// One client message from either transport: access control, then `ClientProtocol`'s judgement, then the
+    /// resolver. `reply` sends an immediate answer back; `waiting` records where the resolver's answer goes.
+    private func handleClientMessage(_ bytes: [UInt8], from source: SocketAddress, overTCP: Bool,
+                                     reply: ([UInt8]) -> Void, waiting: (ClientRequest) -> ClientOrigin) {
         switch admit(source) {
         case .deny: return
         case .refuse:
-            if let reply = settings.client.refusal(bytes) { socket.enqueue(reply, to: source) }
+            if let refusal = settings.client.refusal(bytes) { reply(refusal) }
             return
         case .allow: break
         }
-        switch settings.client.decide(bytes, overTCP: false) {
+        switch settings.client.decide(bytes, overTCP: overTCP) {
         case .drop:
             counters.dropped += 1
-        case let .reply(reply):
+        case let .reply(immediate):
             counters.immediateReplies += 1
-            socket.enqueue(reply, to: source)
+            reply(immediate)
         case let .resolve(request):
             let id = ClientQueryID(nextClient)
             nextClient += 1
-            clients[id] = .udp(socket, source, request)
+            clients[id] = waiting(request)
             perform(resolver.handle(.query(id, request.question), at: .current()))
         }
     }
@@ -176,26 +185,14 @@ public final class ResolverServer {
         while client.outstanding < settings.maxPipelinedPerConnection, let prefix = connection.peekBytes(2) {
             let length = Int(prefix[0]) << 8 | Int(prefix[1])
             guard connection.availableByteCount >= 2 + length, let frame = connection.readBytes(2 + length) else { return }
-            let bytes = Array(frame.dropFirst(2))
             counters.tcpQueries += 1
-            if admit(connection.remoteAddress) == .refuse {
-                if let reply = settings.client.refusal(bytes) { writeFrame(reply, to: client) }
-                continue
-            }
-            switch settings.client.decide(bytes, overTCP: true) {
-            case .drop:
-                counters.dropped += 1
-            case let .reply(reply):
-                counters.immediateReplies += 1
-                writeFrame(reply, to: client)
-            case let .resolve(request):
-                let id = ClientQueryID(nextClient)
-                nextClient += 1
-                clients[id] = .tcp(client, request)
-                client.outstanding += 1
-                client.idleTimer?.cancel()
-                perform(resolver.handle(.query(id, request.question), at: .current()))
-            }
+            handleClientMessage(Array(frame.dropFirst(2)), from: connection.remoteAddress, overTCP: true,
+                                reply: { writeFrame($0, to: client) },
+                                waiting: { request in
+                                    client.outstanding += 1
+                                    client.idleTimer?.cancel()
+                                    return .tcp(client, request)
+                                })
         }
     }
 
