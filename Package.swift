@@ -78,6 +78,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "DNSCryptoTests", dependencies: ["DNSCrypto", "DNSSEC", "DNSWire"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "TrustAnchorsTests", dependencies: ["TrustAnchors", "DNSWire"]),
+        .testTarget(name: "TrustAnchorsTests", dependencies: ["TrustAnchors", "DNSWire", "DNSSEC", "DNSCache", "DNSCrypto"],
+                    resources: [.copy("Fixtures")]),
     ]
 )
