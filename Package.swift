@@ -39,8 +39,9 @@ let package = Package(
         // DNSSEC: signature checks, chain of trust and authenticated denial; the DNSSECCrypto port. Sans-I/O.
         .target(name: "DNSSEC", dependencies: ["DNSWire", "DNSCache"]),
 
-        // Trust anchors: the built-in root KSKs, trust-anchor files and negative anchors (RFC 7646). Sans-I/O.
-        .target(name: "TrustAnchors", dependencies: ["DNSWire", "DNSSEC"]),
+        // Trust anchors: the built-in root KSKs, trust-anchor files, negative anchors (RFC 7646), the RFC 5011
+        // tracker and its state file. Sans-I/O.
+        .target(name: "TrustAnchors", dependencies: ["DNSWire", "DNSCache", "DNSSEC"]),
 
         // The iterator, server selection, exchange policy and driver: sans-I/O, no clock reads.
         .target(name: "ResolverCore", dependencies: ["DNSWire", "DNSCache", "DNSSEC"]),
