@@ -26,8 +26,13 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case ednsFallbackSize = "edns-fallback-size"
     case maxUDPSize = "max-udp-size"
     case validation
+    case autoTrustAnchorFile = "auto-trust-anchor-file"
     case trustAnchorFile = "trust-anchor-file"
     case trustAnchorStateDirectory = "trust-anchor-state-dir"
+    case trustAnchorReadOnly = "trust-anchor-read-only"
+    case addHoldDown = "add-holddown"
+    case delHoldDown = "del-holddown"
+    case keepMissing = "keep-missing"
     case domainInsecure = "domain-insecure"
     case trustAnchorSignaling = "trust-anchor-signaling"
     case rootKeySentinel = "root-key-sentinel"
@@ -46,7 +51,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     /// Whether the key takes a list (a YAML sequence; comma-separated in the environment).
     public var isList: Bool {
         switch self {
-        case .interface, .outgoingInterface, .accessControl, .trustAnchorFile, .domainInsecure: true
+        case .interface, .outgoingInterface, .accessControl, .autoTrustAnchorFile, .trustAnchorFile, .domainInsecure: true
         default: false
         }
     }

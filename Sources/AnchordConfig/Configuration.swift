@@ -74,10 +74,21 @@ public struct Configuration: Sendable, Equatable {
 
     /// `validation`: DNSSEC validation on or off.
     public var validation: Bool = true
-    /// `trust-anchor-file`: files of DS/DNSKEY records; non-empty replaces the built-in root anchors.
+    /// `auto-trust-anchor-file`: files of DS/DNSKEY records, the initial keys of anchors managed by RFC 5011.
+    /// Either list non-empty replaces the built-in (managed) root anchors.
+    public var autoTrustAnchorFiles: [String] = []
+    /// `trust-anchor-file`: files of DS/DNSKEY records used as static anchors, never updated.
     public var trustAnchorFiles: [String] = []
-    /// `trust-anchor-state-dir`: where RFC 5011 tracked-anchor state is kept.
+    /// `trust-anchor-state-dir`: where RFC 5011 managed-anchor state is kept, one file per anchored zone.
     public var trustAnchorStateDirectory: String = "/var/lib/anchord"
+    /// `trust-anchor-read-only`: never write the state directory; managed anchors are used as static ones.
+    public var trustAnchorReadOnly: Bool = false
+    /// `add-holddown`: RFC 5011 add hold-down, seconds (30 days).
+    public var addHoldDown: UInt32 = 2_592_000
+    /// `del-holddown`: RFC 5011 remove hold-down for revoked keys, seconds (30 days).
+    public var delHoldDown: UInt32 = 2_592_000
+    /// `keep-missing`: how long a trusted key missing from the DNSKEY RRset is kept, seconds (366 days; 0 = always).
+    public var keepMissing: UInt32 = 31_622_400
     /// `domain-insecure`: negative trust anchors (RFC 7646): zones whose answers are not validated.
     public var domainInsecure: [Name] = []
     /// `trust-anchor-signaling`: send RFC 8145 key-tag queries upstream.

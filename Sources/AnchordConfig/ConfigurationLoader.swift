@@ -13,7 +13,8 @@ public struct LoadedConfiguration: Sendable {
 
     /// Every file the configuration names must exist; the error names the key and where it was set.
     public func checkReferencedFiles(exists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }) throws(ConfigError) {
-        var named: [(ConfigKey, String)] = configuration.trustAnchorFiles.map { (.trustAnchorFile, $0) }
+        var named: [(ConfigKey, String)] = configuration.autoTrustAnchorFiles.map { (.autoTrustAnchorFile, $0) }
+            + configuration.trustAnchorFiles.map { (.trustAnchorFile, $0) }
         if !configuration.rootHints.isEmpty { named.insert((.rootHints, configuration.rootHints), at: 0) }
         for (key, path) in named where !exists(path) {
             throw ConfigError(origin: origin(of: key), key: key.rawValue, message: "no such file '\(path)'")
@@ -174,6 +175,14 @@ public enum ConfigurationLoader {
         if c.valSigSkewMin > c.valSigSkewMax {
             throw fail(.valSigSkewMin, .valSigSkewMax,
                        "val-sig-skew-min (\(c.valSigSkewMin)) is above val-sig-skew-max (\(c.valSigSkewMax)); it must be at most val-sig-skew-max")
+        }
+        if let shared = Set(c.autoTrustAnchorFiles).intersection(c.trustAnchorFiles).sorted().first {
+            throw fail(.trustAnchorFile, .autoTrustAnchorFile,
+                       "'\(shared)' is listed both as a static trust-anchor-file and as a managed auto-trust-anchor-file; list it under one")
+        }
+        if c.trustAnchorStateDirectory.isEmpty {
+            throw fail(.trustAnchorStateDirectory, .trustAnchorStateDirectory,
+                       "needs a directory for the managed trust-anchor state (or trust-anchor-read-only: yes)")
         }
         if !c.doIP4 && !c.doIP6 {
             throw fail(.doIP4, .doIP6, "do-ip4 and do-ip6 are both no; at least one address family must be used upstream")
