@@ -36,7 +36,21 @@ extension ChainOfTrust {
         let validation = RRSIGValidator(crypto: crypto, limits: limits)
             .validate(dnskey, zone: zone, keys: trusted, now: now, budget: &budget)
         if validation.verdict.isSecure { zones[zone] = .secure(keys) }
+        if case .anchor = source, case let .bogus(reason) = validation.verdict, reason.kind == .dnskeyMissing {
+            return settle(zone: zone, verdict: .bogus(untrustedSigners(dnskey, zone: zone, trusted: trusted)), rrset: validation.rrset)
+        }
         return settle(zone: zone, verdict: validation.verdict, rrset: validation.rrset)
+    }
+
+    /// Why an anchor zone's DNSKEY RRset has no signature by a trusted key, in terms an operator can act on:
+    /// which keys sign it and which the trust anchor holds (the signing key is often present, only not trusted).
+    func untrustedSigners(_ dnskey: SignedRRSet, zone: Name, trusted: [DNSKEY]) -> ValidationReason {
+        let signing = Set(dnskey.signatures.filter { $0.typeCovered == .dnskey && $0.signerName == zone }.map(\.keyTag)).sorted()
+        let trustedTags = Array(Set(trusted.map(\.keyTag) + anchor.keyTags)).sorted()
+        func list(_ tags: [UInt16]) -> String { tags.isEmpty ? "none" : tags.map(String.init).joined(separator: ", ") }
+        return ValidationReason(.dnskeyMissing,
+            "trust anchor for \(zone): its DNSKEY RRset is signed by key \(list(signing)), but only key \(list(trustedTags)) "
+            + "is trusted; the anchor needs updating (RFC 5011 missed a key roll?)")
     }
 
     /// The keys allowed to sign the DNSKEY RRset: those a DS matches (`DSMatcher`), plus the anchor's own

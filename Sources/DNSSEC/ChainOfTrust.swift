@@ -108,6 +108,7 @@ public struct ChainOfTrust: Sendable {
         guard items.contains(where: { $0.target.name.isSubdomain(of: anchor.zone) }) else {
             return finish(.insecure(nil), status: .indeterminate)
         }
+        if let problem = anchor.problem { return fail(Failure(reason: problem)) }
         return request(.needDNSKEY(zone: anchor.zone), then: .awaitingDNSKEY(zone: anchor.zone, source: .anchor))
     }
 

@@ -7,11 +7,20 @@ public struct AnchorKeys: Hashable, Sendable {
     public var zone: Name
     public var ds: [DS]
     public var dnskeys: [DNSKEY]
+    /// Set when the anchor cannot be used (an RFC 5011 managed anchor that is stale or has lost every trusted
+    /// key): everything below `zone` is then bogus with this reason, never unvalidated.
+    public var problem: ValidationReason?
 
-    public init(zone: Name, ds: [DS] = [], dnskeys: [DNSKEY] = []) {
+    public init(zone: Name, ds: [DS] = [], dnskeys: [DNSKEY] = [], problem: ValidationReason? = nil) {
         self.zone = zone
         self.ds = ds
         self.dnskeys = dnskeys
+        self.problem = problem
+    }
+
+    /// The key tags the anchor trusts, DS and DNSKEY forms together, sorted, without duplicates.
+    public var keyTags: [UInt16] {
+        Array(Set(ds.map(\.keyTag) + dnskeys.map(\.keyTag))).sorted()
     }
 }
 
