@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "TrustAnchors", dependencies: ["DNSWire", "DNSCache", "DNSSEC"]),
 
         // The iterator, server selection, exchange policy and driver: sans-I/O, no clock reads.
-        .target(name: "ResolverCore", dependencies: ["DNSWire", "DNSCache", "DNSSEC"]),
+        .target(name: "ResolverCore", dependencies: ["DNSWire", "DNSCache", "DNSSEC", "TrustAnchors"]),
 
         // Edges: libevent (knows nothing of DNS) and OpenSSL.
         .target(name: "EventIO", dependencies: ["CLibevent"]),
@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "anchord",
             dependencies: [
-                "AnchordConfig", "DNSWire", "EventIO", "DNSCrypto", "Server",
+                "AnchordConfig", "DNSWire", "EventIO", "DNSCrypto", "Server", "ResolverCore", "TrustAnchors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -71,7 +71,7 @@ let package = Package(
 
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DNSCacheTests", dependencies: ["DNSCache", "DNSWire"]),
-        .testTarget(name: "ResolverCoreTests", dependencies: ["ResolverCore", "DNSCache", "DNSWire"],
+        .testTarget(name: "ResolverCoreTests", dependencies: ["ResolverCore", "DNSCache", "DNSWire", "DNSSEC", "TrustAnchors", "DNSCrypto"],
                     resources: [.copy("Scenarios")]),
         .testTarget(name: "AnchordConfigTests", dependencies: ["AnchordConfig", "DNSWire"]),
         .testTarget(name: "EventIOTests", dependencies: ["EventIO"]),

@@ -43,6 +43,9 @@ public struct ClientProtocol: Sendable {
         self.tcpIdleTimeout = tcpIdleTimeout
     }
 
+    /// `trustanchor.`, asked in class CH for the trust-anchor report (as Unbound's `trustanchor.unbound`).
+    static let trustAnchorName = (try? Name("trustanchor.")) ?? .root
+
     public enum Decision: Sendable, Equatable {
         case resolve(ClientRequest)
         /// Answer at once with these octets (an error response).
@@ -69,7 +72,9 @@ public struct ClientProtocol: Sendable {
         if let edns = message.edns, edns.version != 0 {
             return errorReply(header: header, question: question, rcode: .badVers, edns: edns)
         }
-        if question.type == .axfr || question.type == .ixfr || question.rrClass != .in {
+        // Class CH is answered for one name only: `trustanchor.` TXT, the resolver's own trust-anchor report.
+        let anchorReport = question.rrClass == .ch && question.type == .txt && question.name == ClientProtocol.trustAnchorName
+        if question.type == .axfr || question.type == .ixfr || (question.rrClass != .in && !anchorReport) {
             return errorReply(header: header, question: question, rcode: .refused, edns: message.edns)
         }
         if question.type.isMetaType, question.type != .any {

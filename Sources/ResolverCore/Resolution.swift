@@ -56,6 +56,8 @@ struct Resolution {
         case priming
         /// A DNSKEY or DS RRset the chain of trust of a client answer needs.
         case chainLookup(validation: ResolutionID)
+        /// Work no client waits for (an RFC 5011 refresh, an RFC 8145 signal); its answer is not validated here.
+        case background(BackgroundTask)
     }
 
     let id: ResolutionID
@@ -80,6 +82,8 @@ struct Resolution {
     /// Labels of `name` sent in the last minimised query.
     var minimisedLabels = 0
     var primingTried = false
+    /// Ask the servers even when the cache holds an answer (an RFC 5011 refresh must see the zone's current keys).
+    var bypassCache = false
     /// Waiting for an upstream reply, a nested lookup or priming; not advanced until that ends.
     var waiting = false
 

@@ -44,7 +44,7 @@ extension Resolver {
                 return .finished(.servFail(r.question, .other, "work limit: more than \(limits.maxUpstreamQueries) upstream queries for \(r.question)"))
             }
             if r.cut == nil {
-                if r.purpose != .priming, let step = answerFromCache(&r) {
+                if r.purpose != .priming, !(r.bypassCache && r.chain.isEmpty), let step = answerFromCache(&r) {
                     guard case .continue = step else { return step.asStep }
                     continue
                 }

@@ -150,6 +150,8 @@ extension Resolver {
             waiting.waiting = false
             resolutions[parent] = waiting
             run(parent)
+        case let .background(task):
+            backgroundFinished(task, answer)
         case .priming:
             priming = nil
             let waiters = waitingForPriming

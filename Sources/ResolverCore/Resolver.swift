@@ -1,6 +1,7 @@
 import DNSCache
 import DNSSEC
 import DNSWire
+import TrustAnchors
 
 /// Identifies one client query, chosen by the front end.
 public struct ClientQueryID: Hashable, Sendable {
@@ -26,6 +27,8 @@ public enum ResolverEvent: Sendable {
     case timeout(QueryToken)
     /// The transport could not send or the connection failed (also: a reply that could not be decoded).
     case networkError(QueryToken)
+    /// The time asked for with `ResolverAction.wakeUp` has come (or any later time): run what is due.
+    case wake
 }
 
 /// A query to send upstream: over `transport`, to `server`, expecting a reply within `timeout` milliseconds.
@@ -108,6 +111,13 @@ public struct Validator: Sendable {
 public enum ResolverAction: Sendable, Equatable {
     case send(UpstreamQuery)
     case answer(ClientQueryID, Answer)
+    /// Deliver `ResolverEvent.wake` at this wall-clock time (seconds since the epoch), replacing any earlier
+    /// request: the core keeps its own timers and says when the next one is due.
+    case wakeUp(at: Int64)
+    /// A managed trust anchor changed: write its state file (atomically) before relying on it across restarts.
+    case saveAnchor(ManagedAnchor)
+    /// Tell the operator.
+    case log(LogEntry)
 }
 
 /// The recursive resolver core: the iterator for every question in flight, the caches, and the
@@ -127,6 +137,13 @@ public final class Resolver {
     var bogusAnswers: [Question: (answer: Answer, expires: Int64)] = [:]
     /// How long a bogus answer is kept (seconds).
     public var bogusTTL: Int64 = 60
+    /// RFC 5011 management of the process's managed anchors; set on one worker only.
+    public var anchorManager: AnchorManager?
+    /// The anchors every worker validates from, for `trustanchor.` CH TXT queries and root-key-sentinel
+    /// (RFC 8509) answers; nil without validation.
+    public var anchorBoard: AnchorBoard?
+    /// `root-key-sentinel`: answer RFC 8509 sentinel queries.
+    public var rootKeySentinel = true
     var random: ResolverRandom
 
     var resolutions: [ResolutionID: Resolution] = [:]
@@ -201,7 +218,9 @@ public final class Resolver {
         case let .reply(token, server, message): receiveReply(token, from: server, message)
         case let .timeout(token): receiveFailure(token, .timeout)
         case let .networkError(token): receiveFailure(token, .networkError)
+        case .wake: wake()
         }
+        if rootKeySentinel { applyRootKeySentinel() }
         let result = actions
         actions = []
         return result
@@ -209,6 +228,10 @@ public final class Resolver {
 
     private func receive(_ client: ClientQueryID, _ question: Question) {
         statistics.clientQueries += 1
+        if question.rrClass == .ch {
+            actions.append(.answer(client, trustAnchorReport(question)))
+            return
+        }
         if let bogus = bogusAnswers[question] {
             if bogus.expires > now.wall {
                 statistics.cacheAnswers += 1

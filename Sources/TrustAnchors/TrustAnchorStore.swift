@@ -26,6 +26,11 @@ public struct TrustAnchorStore: Hashable, Sendable {
         anchors[anchor.zone] = merged
     }
 
+    /// Puts `anchor` in place of whatever is held for its zone (a managed anchor's trusted keys after a refresh).
+    public mutating func replace(_ anchor: TrustAnchor) {
+        anchors[anchor.zone] = anchor
+    }
+
     /// Adds a negative trust anchor (RFC 7646 §2).
     public mutating func addNegativeAnchor(_ name: Name) {
         negativeAnchors.insert(name)
