@@ -3,6 +3,7 @@ import DNSCache
 import DNSWire
 import EventIO
 import ResolverCore
+import TrustAnchors
 
 /// One worker: an event loop's listeners, its resolver (with its own cache) and its upstream transport.
 /// Everything here runs on the loop's thread; nothing is shared with other workers.
@@ -17,6 +18,12 @@ public final class ResolverServer {
     private var clients: [ClientQueryID: ClientOrigin] = [:]
     private var nextClient: UInt64 = 1
     private var housekeeping: EventTimer?
+    /// The one timer the core's wake-ups (`ResolverAction.wakeUp`) run on.
+    private var wakeTimer: EventTimer?
+    /// Where managed anchors are saved; only on the worker that manages them.
+    private let anchorState: AnchorStateDirectory?
+    /// Where the core's log lines go (the executable's logger).
+    public var log: (LogEntry) -> Void = { _ in }
     public private(set) var counters = Counters()
 
     /// Client-side counters, for logs and metrics.
@@ -44,11 +51,18 @@ public final class ResolverServer {
         init(_ connection: TCPConnection) { self.connection = connection }
     }
 
-    public init(loop: EventLoop, settings: ServerSettings) throws {
+    /// A worker validating from `board`; the one given `anchorManager` (and the state directory to save its
+    /// anchors in, unless they are read-only) runs the RFC 5011 refreshes for the whole process.
+    public init(loop: EventLoop, settings: ServerSettings, board: AnchorBoard, anchorManager: AnchorManager? = nil,
+                anchorState: AnchorStateDirectory? = nil) throws {
         self.loop = loop
         self.settings = settings
+        self.anchorState = anchorState
         resolver = Resolver(configuration: settings.resolver, rootHints: settings.rootHints,
-                            cache: ResolverCache(configuration: settings.cache), validator: settings.makeValidator())
+                            cache: ResolverCache(configuration: settings.cache), validator: settings.makeValidator(board: board))
+        resolver.anchorBoard = settings.validation ? board : nil
+        resolver.anchorManager = settings.validation ? anchorManager : nil
+        resolver.rootKeySentinel = settings.rootKeySentinel
         transport = UpstreamTransport(loop: loop, outgoing: settings.outgoing)
         transport.deliver = { [weak self] event in self?.handle(event) }
         transport.stillWaiting = { [weak self] token in self?.resolver.isWaiting(for: token) ?? false }
@@ -56,6 +70,12 @@ public final class ResolverServer {
         let timer = try EventTimer(loop: loop) { [weak self] in self?.resolver.purgeInfrastructure(at: .current()) }
         timer.scheduleRepeating(every: .seconds(60))
         housekeeping = timer
+        wakeTimer = try EventTimer(loop: loop) { [weak self] in self?.handle(.wake) }
+    }
+
+    /// Start the work the core does by itself (the first RFC 5011 refresh, at once).
+    public func start() {
+        handle(.wake)
     }
 
     /// Counters of the resolver core and the upstream transport, for logs.
@@ -87,17 +107,22 @@ public final class ResolverServer {
         }
     }
 
-    /// Apply reloaded settings (SIGHUP): access control, client rules and resolver options change; the cache,
+    /// Apply reloaded settings (SIGHUP): access control, client rules, resolver options and validation limits
+    /// change; validation on/off and the trust anchors (shared by all workers, managed ones in their state
+    /// files) are read at start only; the cache,
     /// the infrastructure cache and the listeners stay.
     public func reload(_ newSettings: ServerSettings) {
         settings.accessControl = newSettings.accessControl
         settings.client = newSettings.client
         resolver.configuration = newSettings.resolver
         settings.resolver = newSettings.resolver
-        // New anchors or a switched validation setting apply to questions from now on; the cache stays.
-        settings.trustAnchors = newSettings.trustAnchors
-        settings.validation = newSettings.validation
-        resolver.validator = newSettings.makeValidator()
+        // Anchors are read at start only: the managed ones live in their state files, and the board is shared.
+        settings.rootKeySentinel = newSettings.rootKeySentinel
+        resolver.rootKeySentinel = newSettings.rootKeySentinel
+        if var validator = resolver.validator {
+            validator.limits = newSettings.validationLimits
+            resolver.validator = validator
+        }
     }
 
     public func shutdown() {
@@ -107,6 +132,7 @@ public final class ResolverServer {
         for client in tcpClients.values { client.connection.close() }
         tcpClients = [:]
         housekeeping?.cancel()
+        wakeTimer?.cancel()
     }
 
     // MARK: Clients
@@ -220,6 +246,18 @@ public final class ResolverServer {
             switch action {
             case let .send(query):
                 transport.send(query)
+            case let .wakeUp(at):
+                let delay = max(0, at - EventLoop.wallClockSeconds())
+                wakeTimer?.schedule(after: .seconds(delay))
+            case let .saveAnchor(anchor):
+                guard let anchorState else { continue }
+                do {
+                    try anchorState.save(anchor, now: EventLoop.wallClockSeconds())
+                } catch {
+                    log(LogEntry(.error, "\(error); the trust anchor keeps working from memory, but a restart would lose this state"))
+                }
+            case let .log(entry):
+                log(entry)
             case let .answer(id, answer):
                 guard let origin = clients.removeValue(forKey: id) else { continue }
                 counters.answers += 1

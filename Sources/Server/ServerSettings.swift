@@ -19,6 +19,19 @@ public struct ServerSettings: Sendable {
     /// The trust anchors: the configured `trust-anchor-file`s, or the built-in IANA root KSKs, with the
     /// `domain-insecure` negative anchors. Loaded and checked at start; the validator will start from them.
     public var trustAnchors: TrustAnchorStore
+    /// The initial keys of the managed (RFC 5011) anchors: the `auto-trust-anchor-file`s, or the built-in IANA
+    /// root KSKs when neither kind of anchor file is configured. Their state, once saved, wins over these.
+    public var managedAnchors: [TrustAnchor]
+    /// `trust-anchor-state-dir`, `trust-anchor-read-only`.
+    public var anchorStateDirectory: String
+    public var anchorReadOnly: Bool
+    /// `add-holddown`, `del-holddown`, `keep-missing`.
+    public var holdDowns: HoldDowns
+    /// `trust-anchor-signaling` (RFC 8145), `root-key-sentinel` (RFC 8509).
+    public var trustAnchorSignaling = true
+    public var rootKeySentinel = true
+    /// KeyTrap limits and `val-sig-skew-min`/`val-sig-skew-max`.
+    public var validationLimits = ValidationLimits()
     /// `validation`: check DNSSEC from the trust anchors down.
     public var validation = true
     /// Several sockets per address (SO_REUSEPORT), for more than one worker thread.
@@ -51,7 +64,18 @@ public struct ServerSettings: Sendable {
         client = ClientProtocol(maxUDPSize: configuration.maxUDPSize, minimalResponses: configuration.minimalResponses,
                                 tcpIdleTimeout: tcpIdleTimeout)
         rootHints = try ServerSettings.loadRootHints(configuration.rootHints)
-        trustAnchors = try ServerSettings.loadTrustAnchors(configuration.trustAnchorFiles, negative: configuration.domainInsecure)
+        let loaded = try ServerSettings.loadTrustAnchors(static: configuration.trustAnchorFiles,
+                                                         managed: configuration.autoTrustAnchorFiles,
+                                                         negative: configuration.domainInsecure)
+        trustAnchors = loaded.static
+        managedAnchors = loaded.managed
+        anchorStateDirectory = configuration.trustAnchorStateDirectory
+        anchorReadOnly = configuration.trustAnchorReadOnly
+        holdDowns = HoldDowns(addHoldDown: Int64(configuration.addHoldDown), delHoldDown: Int64(configuration.delHoldDown),
+                              keepMissing: Int64(configuration.keepMissing))
+        trustAnchorSignaling = configuration.trustAnchorSignaling
+        rootKeySentinel = configuration.rootKeySentinel
+        validationLimits.skew = SignatureSkew(minimum: configuration.valSigSkewMin, maximum: configuration.valSigSkewMax)
         validation = configuration.validation
         reusePort = configuration.threads > 1
     }
@@ -77,31 +101,51 @@ public struct ServerSettings: Sendable {
 
 extension ServerSettings {
     /// The validator for one worker (its own OpenSSL key cache: `OpenSSLCrypto` is confined to one thread),
-    /// or nil with validation off.
-    func makeValidator() -> Validator? {
+    /// reading its anchors from the process's `board`; nil with validation off.
+    func makeValidator(board: AnchorBoard) -> Validator? {
         guard validation else { return nil }
-        let anchors = trustAnchors
-        return Validator(crypto: OpenSSLCrypto()) { name in
-            guard case let .anchor(anchor) = anchors.lookup(name) else { return nil }
-            return AnchorKeys(zone: anchor.zone, ds: anchor.dsRecords, dnskeys: anchor.dnskeyRecords)
-        }
+        return Validator(crypto: OpenSSLCrypto(), limits: validationLimits) { name in board.keys(for: name) }
     }
 
-    /// Read and check the trust-anchor files; none configured means the built-in root anchors.
-    static func loadTrustAnchors(_ paths: [String], negative: [Name]) throws -> TrustAnchorStore {
-        var files: [(name: String, text: String)] = []
-        for path in paths {
-            do {
-                files.append((path, try String(contentsOfFile: path, encoding: .utf8)))
-            } catch {
-                throw SettingsError("trust-anchor-file: cannot read \(path): \(error.localizedDescription)")
+    /// Read and check the anchor files. Static ones (`trust-anchor-file`) with the negative anchors make the
+    /// store; managed ones (`auto-trust-anchor-file`) are the initial RFC 5011 anchors. With neither kind of
+    /// file, the built-in IANA root KSKs are the managed root anchor. A zone may not be both.
+    static func loadTrustAnchors(static staticPaths: [String], managed managedPaths: [String],
+                                 negative: [Name]) throws -> (static: TrustAnchorStore, managed: [TrustAnchor]) {
+        func read(_ paths: [String], key: String) throws -> [(name: String, text: String)] {
+            try paths.map { path in
+                do {
+                    return (path, try String(contentsOfFile: path, encoding: .utf8))
+                } catch {
+                    throw SettingsError("\(key): cannot read \(path): \(error.localizedDescription)")
+                }
             }
         }
+        let staticFiles = try read(staticPaths, key: "trust-anchor-file")
+        let managedFiles = try read(managedPaths, key: "auto-trust-anchor-file")
+        var store = TrustAnchorStore()
         do {
-            return try TrustAnchorStore.load(files: files, negative: negative)
+            for file in staticFiles {
+                for anchor in try TrustAnchorFile.parse(text: file.text, fileName: file.name) { store.add(anchor) }
+            }
         } catch {
             throw SettingsError("trust-anchor-file: \(error)")
         }
+        var managed = TrustAnchorStore()
+        do {
+            for file in managedFiles {
+                for anchor in try TrustAnchorFile.parse(text: file.text, fileName: file.name) { managed.add(anchor) }
+            }
+        } catch {
+            throw SettingsError("auto-trust-anchor-file: \(error)")
+        }
+        if staticFiles.isEmpty && managedFiles.isEmpty { managed = TrustAnchorStore.builtIn }
+        if let zone = managed.anchors.keys.first(where: { store.anchors[$0] != nil }) {
+            throw SettingsError("trust anchors for \(zone) are given both in a trust-anchor-file (static) and in an "
+                + "auto-trust-anchor-file (managed); give each zone's anchor in one kind of file")
+        }
+        for name in negative { store.addNegativeAnchor(name) }
+        return (store, managed.anchors.keys.sorted().compactMap { managed.anchors[$0] })
     }
 }
 

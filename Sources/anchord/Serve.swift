@@ -4,6 +4,7 @@ import DNSCrypto
 import EventIO
 import Foundation
 import Logging
+import ResolverCore
 import Server
 
 /// `anchord serve --config FILE`: load the configuration and run the resolver.
@@ -41,9 +42,16 @@ struct Serve: ParsableCommand {
             StandardError.write("anchord: configuration error: \(error)")
             throw ConfigOptions.badConfigurationStatus
         }
-        logger.info("trust anchors (\(loaded.configuration.trustAnchorFiles.isEmpty ? "built-in IANA root KSKs" : "from trust-anchor-file")):")
-        for line in settings.trustAnchors.description.split(separator: "\n") { logger.info("  \(line)") }
-        let workers = WorkerGroup(count: max(1, loaded.configuration.threads), settings: settings, logger: logger)
+        let anchors: AnchorSetup
+        do {
+            anchors = try AnchorSetup.prepare(settings, logger: logger, now: EventLoop.wallClockSeconds())
+        } catch {
+            logger.critical("cannot start: \(error)")
+            StandardError.write("anchord: \(error)")
+            throw ExitCode(1)
+        }
+        logger.info("validation: \(Serve.validationSummary(settings, anchors))")
+        let workers = WorkerGroup(count: max(1, loaded.configuration.threads), settings: settings, anchors: anchors, logger: logger)
         do {
             try workers.run { [options] in
                 // SIGHUP: read the file again; a bad one is logged and the old settings stay.
@@ -62,6 +70,27 @@ struct Serve: ParsableCommand {
             throw ExitCode(1)
         }
         logger.notice("anchord stopped")
+    }
+
+    /// What validation starts from, in one line: managed anchors with their trusted keys, static ones, NTAs.
+    static func validationSummary(_ settings: ServerSettings, _ anchors: AnchorSetup) -> String {
+        guard settings.validation else { return "off" }
+        let snapshot = anchors.board.snapshot
+        var parts: [String] = []
+        for zone in snapshot.managed.keys.sorted() {
+            guard let anchor = snapshot.managed[zone] else { continue }
+            let keys = anchor.keys.map { "\($0.keyTag) \($0.state.label)" }.joined(separator: ", ")
+            let mode = anchors.manager == nil ? "read-only" : "managed (RFC 5011)"
+            parts.append("\(zone.text) \(mode): \(keys)")
+        }
+        for zone in snapshot.store.anchors.keys.sorted() where snapshot.managed[zone] == nil {
+            let keys = snapshot.store.anchors[zone]?.keys.map { String($0.keyTag) }.joined(separator: ", ") ?? ""
+            parts.append("\(zone.text) static: \(keys)")
+        }
+        if !snapshot.store.negativeAnchors.isEmpty {
+            parts.append("insecure: " + snapshot.store.negativeAnchors.sorted().map(\.text).joined(separator: ", "))
+        }
+        return parts.isEmpty ? "on, no trust anchors (nothing can be secure)" : parts.joined(separator: "; ")
     }
 
     /// swift-log to standard error at the configured level; returns the daemon's logger.

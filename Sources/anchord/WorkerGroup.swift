@@ -2,6 +2,7 @@ import EventIO
 import Foundation
 import Glibc
 import Logging
+import ResolverCore
 import Server
 
 /// The resolver's worker threads: one event loop, resolver and cache each. The first runs on the main thread
@@ -11,22 +12,27 @@ final class WorkerGroup: @unchecked Sendable {
     // @unchecked: `mailbox` is guarded by `lock`; everything else is written before the threads start.
     private let count: Int
     private let settings: ServerSettings
+    private let anchors: AnchorSetup
     private let logger: Logger
     private let lock = NSLock()
     private var mailbox: (generation: Int, settings: ServerSettings?) = (0, nil)
     private var stopHandles: [LoopStopHandle] = []
     private var failures: [String] = []
 
-    init(count: Int, settings: ServerSettings, logger: Logger) {
+    init(count: Int, settings: ServerSettings, anchors: AnchorSetup, logger: Logger) {
         self.count = count
         self.settings = settings
+        self.anchors = anchors
         self.logger = logger
     }
 
     /// Run until SIGTERM or SIGINT. `reload` is called on SIGHUP and returns the new settings (nil: keep).
     func run(reload: @escaping () -> ServerSettings?) throws {
         let loop = try EventLoop()
-        let server = try ResolverServer(loop: loop, settings: settings)
+        // Worker 0 runs the RFC 5011 refreshes for every worker; all of them validate from the shared board.
+        let server = try ResolverServer(loop: loop, settings: settings, board: anchors.board, anchorManager: anchors.manager,
+                                        anchorState: anchors.directory)
+        server.log = { [logger] entry in logger.log(entry) }
         for address in server.listeningAddresses { logger.notice("listening on \(address) (UDP and TCP)") }
 
         var threads: [Thread] = []
@@ -62,6 +68,7 @@ final class WorkerGroup: @unchecked Sendable {
                 lock.unlock()
             },
         ]
+        server.start()
         // The signal events must live while the loop runs (the optimiser may end an unused value's life early).
         try withExtendedLifetime(signals) { try loop.run() }
         server.shutdown()
@@ -72,7 +79,8 @@ final class WorkerGroup: @unchecked Sendable {
     private func runWorker(_ index: Int, started: DispatchSemaphore) {
         do {
             let loop = try EventLoop()
-            let server = try ResolverServer(loop: loop, settings: settings)
+            let server = try ResolverServer(loop: loop, settings: settings, board: anchors.board)
+            server.log = { [logger] entry in logger.log(entry) }
             let handle = try loop.makeStopHandle()
             lock.lock()
             stopHandles.append(handle)
