@@ -40,7 +40,9 @@ struct StateReader {
     mutating func read(_ line: Substring) throws {
         let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard let directive = fields.first?.lowercased() else { return }
-        if fields.dropFirst().prefix(3).contains(where: { ["DNSKEY", "DS"].contains($0.uppercased()) }) {
+        // A directive word first (a `last-error` text may well mention DNSKEY); records start with an owner name.
+        if !StateReader.directives.contains(directive),
+           fields.dropFirst().prefix(3).contains(where: { ["DNSKEY", "DS"].contains($0.uppercased()) }) {
             return try readRecord(String(line))
         }
         guard StateReader.directives.contains(directive) else {

@@ -116,15 +116,28 @@ public struct ManagedAnchor: Sendable, Hashable {
     ///
     /// A DS and a DNSKEY given for the same key stay two entries until the first accepted refresh shows the DS
     /// matches the DNSKEY (that needs the crypto port); then they become one.
+    ///
+    /// A DS and a DNSKEY of the same key tag and algorithm (a file that gives one key in both forms, as
+    /// `dnssec-dsfromkey` output next to the key does) are one key.
     public init(initial: TrustAnchor, now: Int64) {
-        self.init(zone: initial.zone, keys: initial.keys.map { key in
+        var keys: [ManagedKey] = []
+        for key in initial.keys {
             switch key.record {
             case let .ds(ds):
-                ManagedKey(keyTag: ds.keyTag, algorithm: ds.algorithm, ds: ds, state: .valid, since: now)
+                if let same = keys.firstIndex(where: { $0.ds == nil && $0.keyTag == ds.keyTag && $0.algorithm == ds.algorithm }) {
+                    keys[same].ds = ds
+                } else {
+                    keys.append(ManagedKey(keyTag: ds.keyTag, algorithm: ds.algorithm, ds: ds, state: .valid, since: now))
+                }
             case let .dnskey(dnskey):
-                ManagedKey(dnskey: dnskey, state: .valid, since: now)
+                if let same = keys.firstIndex(where: { $0.dnskey == nil && $0.keyTag == dnskey.keyTag && $0.algorithm == dnskey.algorithm }) {
+                    keys[same].dnskey = dnskey
+                } else {
+                    keys.append(ManagedKey(dnskey: dnskey, state: .valid, since: now))
+                }
             }
-        }, nextRefresh: now)
+        }
+        self.init(zone: initial.zone, keys: keys, nextRefresh: now)
     }
 
     /// Every field given, as a state file holds them.

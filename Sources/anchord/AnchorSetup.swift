@@ -45,7 +45,7 @@ struct AnchorSetup {
             } else {
                 anchor = ManagedAnchor(initial: initial, now: now)
                 try directory.save(anchor, now: now)
-                let tags = initial.keys.map { String($0.keyTag) }.joined(separator: ", ")
+                let tags = anchor.keys.map { String($0.keyTag) }.joined(separator: ", ")
                 logger.notice("trust anchor for \(initial.zone): starting RFC 5011 tracking from the initial keys \(tags); state in \(directory.filePath(for: initial.zone))")
             }
             anchors.append(anchor)
