@@ -94,6 +94,11 @@ struct RootKeySentinel: Equatable {
     var isTA: Bool
     var keyTag: UInt16
 
+    init(isTA: Bool, keyTag: UInt16) {
+        self.isTA = isTA
+        self.keyTag = keyTag
+    }
+
     init?(_ name: Name) {
         let label = name.firstLabel
         // The cheap test first: every client answer passes here.
