@@ -40,11 +40,11 @@ struct StateReader {
     mutating func read(_ line: Substring) throws {
         let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard let directive = fields.first?.lowercased() else { return }
-        // A directive word first (a `last-error` text may well mention DNSKEY); records start with an owner name.
-        if !StateReader.directives.contains(directive),
-           fields.dropFirst().prefix(3).contains(where: { ["DNSKEY", "DS"].contains($0.uppercased()) }) {
-            return try readRecord(String(line))
-        }
+        // A record's owner is the zone, written absolute (ends in a dot); no directive does.
+        let looksLikeRecord = fields[0].hasSuffix(".")
+            || (!StateReader.directives.contains(directive)
+                && fields.dropFirst().prefix(3).contains { ["DNSKEY", "DS"].contains($0.uppercased()) })
+        if looksLikeRecord { return try readRecord(String(line)) }
         guard StateReader.directives.contains(directive) else {
             throw error("unknown directive '\(fields[0])'; expected one of "
                 + StateReader.directives.joined(separator: ", ") + ", or a DNSKEY or DS record after a key line")

@@ -9,7 +9,7 @@ import DNSWire
 ///   `. IN DS 38696 8 2 683D2D0ACB8C9B712A1948B27F741219298D0A450D612C483AF444A4C0FB2B16`
 ///
 /// Both are built in so the KSK-2017 → KSK-2024 roll needs no new build. A configured trust-anchor file
-/// replaces them; RFC 5011 tracking (the next step) starts from them.
+/// replaces them; RFC 5011 tracking (`ManagedAnchor(initial:now:)`) starts from them.
 public enum RootAnchors {
     /// KSK-2017 (key tag 20326).
     public static let ksk2017 = DS(keyTag: 20326, algorithm: .rsaSHA256, digestType: .sha256, digest: [
