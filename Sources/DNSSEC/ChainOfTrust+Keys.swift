@@ -31,6 +31,9 @@ extension ChainOfTrust {
         case let .success(vouched):
             trusted = vouched
         case let .failure(failure):
+            if case .anchor = source, case let .bogus(reason) = failure.verdict, reason.kind == .dnskeyMissing {
+                return settle(zone: zone, verdict: .bogus(untrustedSigners(dnskey, zone: zone, trusted: [])), rrset: dnskey)
+            }
             return settle(zone: zone, verdict: failure.verdict, rrset: dnskey)
         }
         let validation = RRSIGValidator(crypto: crypto, limits: limits)

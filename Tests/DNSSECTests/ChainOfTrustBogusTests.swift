@@ -104,4 +104,30 @@ struct ChainOfTrustBogusTests {
         let run = try runWWW(try www(), anchor: AnchorKeys(zone: .root, ds: [ds]))
         #expect(run.code == .dnskeyMissing)
     }
+
+    // When the anchor zone's DNSKEY RRset is signed by a key the anchor does not hold, the key is usually there
+    // and only not trusted (a missed key roll): the text must name the signing key and the trusted ones, not
+    // claim that a key is missing from the zone.
+    @Test func anAnchorThatTrustsAnotherKeyNamesTheSigningAndTheTrustedKeys() throws {
+        var stranger = hierarchy.anchorDNSKEY
+        stranger.publicKey[stranger.publicKey.count - 1] ^= 0x01
+        for anchor in [AnchorKeys(zone: .root, dnskeys: [stranger]),
+                       AnchorKeys(zone: .root, ds: [DS(keyTag: 12345, algorithm: hierarchy.anchorDS.algorithm,
+                                                       digestType: hierarchy.anchorDS.digestType, digest: hierarchy.anchorDS.digest)])] {
+            let run = try runWWW(try www(), anchor: anchor)
+            #expect(run.code == .dnskeyMissing)
+            let text = run.result.verdict.reason?.text ?? ""
+            #expect(text.contains("signed by key \(hierarchy.anchorDNSKEY.keyTag)"), "\(text)")
+            #expect(text.contains("only key \(anchor.keyTags.map(String.init).joined(separator: ", ")) is trusted"), "\(text)")
+        }
+    }
+
+    // An anchor with a problem (a managed anchor that is stale or lost its trusted keys) makes every name below
+    // it bogus with that reason, before any lookup.
+    @Test func anAnchorWithAProblemIsBogusWithItsReason() throws {
+        let reason = ValidationReason(.dnskeyMissing, "trust anchor for . is stale")
+        let run = try runWWW(try www(), anchor: AnchorKeys(zone: .root, problem: reason))
+        #expect(run.result.verdict == .bogus(reason))
+        #expect(run.steps.isEmpty)
+    }
 }
