@@ -180,10 +180,6 @@ public enum ConfigurationLoader {
             throw fail(.trustAnchorFile, .autoTrustAnchorFile,
                        "'\(shared)' is listed both as a static trust-anchor-file and as a managed auto-trust-anchor-file; list it under one")
         }
-        if c.trustAnchorStateDirectory.isEmpty {
-            throw fail(.trustAnchorStateDirectory, .trustAnchorStateDirectory,
-                       "needs a directory for the managed trust-anchor state (or trust-anchor-read-only: yes)")
-        }
         if !c.doIP4 && !c.doIP6 {
             throw fail(.doIP4, .doIP6, "do-ip4 and do-ip6 are both no; at least one address family must be used upstream")
         }

@@ -89,8 +89,13 @@ private func loadError(_ yaml: String, environment: [String: String] = [:]) -> C
         edns-fallback-size: 1400
         max-udp-size: 1232
         validation: no
+        auto-trust-anchor-file: [/etc/anchord/root.auto]
         trust-anchor-file: [/etc/anchord/root.key, /etc/anchord/lab.key]
         trust-anchor-state-dir: /tmp/anchord-state
+        trust-anchor-read-only: yes
+        add-holddown: 60
+        del-holddown: 120
+        keep-missing: 0
         domain-insecure: [lab., Example.COM]
         trust-anchor-signaling: no
         root-key-sentinel: no
@@ -120,6 +125,9 @@ private func loadError(_ yaml: String, environment: [String: String] = [:]) -> C
         #expect(!c.validation)
         #expect(c.trustAnchorFiles == ["/etc/anchord/root.key", "/etc/anchord/lab.key"])
         #expect(c.trustAnchorStateDirectory == "/tmp/anchord-state")
+        #expect(c.autoTrustAnchorFiles == ["/etc/anchord/root.auto"])
+        #expect(c.trustAnchorReadOnly)
+        #expect(c.addHoldDown == 60 && c.delHoldDown == 120 && c.keepMissing == 0)
         #expect(c.domainInsecure == [try Name("lab."), try Name("example.com.")])
         #expect(!c.trustAnchorSignaling && !c.rootKeySentinel)
         #expect(c.valSigSkewMin == 60 && c.valSigSkewMax == 600)
@@ -255,6 +263,18 @@ private func loadError(_ yaml: String, environment: [String: String] = [:]) -> C
         let error = try #require(loadError("val-sig-skew-min: 100000"))
         #expect(error.key == "val-sig-skew-min")
         #expect(error.message.contains("at most val-sig-skew-max"))
+    }
+
+    @Test func aFileListedAsBothStaticAndManagedAnchorIsAnError() throws {
+        let error = try #require(loadError("trust-anchor-file: [/etc/root.key]\nauto-trust-anchor-file: [/etc/root.key]"))
+        #expect(["trust-anchor-file", "auto-trust-anchor-file"].contains(error.key))
+        #expect(error.message.contains("/etc/root.key") && error.message.contains("under one"))
+    }
+
+    @Test func anEmptyStateDirectoryIsAnError() throws {
+        let error = try #require(loadError("trust-anchor-state-dir: \"\""))
+        #expect(error.key == "trust-anchor-state-dir")
+        #expect(error.message.contains("needs a value"))
     }
 
     @Test func turningOffBothAddressFamiliesIsAnError() throws {
