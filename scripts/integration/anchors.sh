@@ -86,6 +86,18 @@ timeout 10 "$ANCHORD" serve --config "$work/anchord.yaml" >"$work/corrupt.log" 2
 expect "a corrupt state file stops the start (non-zero exit)" test "$status" -ne 0 -a "$status" -ne 124
 expect "... naming the file" grep -q "$state/root.state" "$work/corrupt.log"
 cp "$work/root.state.good" "$state/root.state"
+start_anchord "$work/anchord.yaml" "$work/anchord2.log"
+
+# val-sig-skew-min/max reach the validator: the lab's expired zone's signatures ended 30 days ago (a 30-day
+# validity period, so the default skew is 3 days); with 40 days of allowed skew they validate.
+out=$(q www.expired.dnssec A +dnssec)
+expect "www.expired.dnssec is SERVFAIL with the default skew (EDE 7)" test "$(status_of "$out")/$(ede_of "$out")" = SERVFAIL/7
+config "$work/skew.yaml" "val-sig-skew-min: 3456000" "val-sig-skew-max: 3456000" "trust-anchor-read-only: yes"
+kill "$ANCHORD_PID"; wait "$ANCHORD_PID" 2>/dev/null || true; ANCHORD_PID=""
+start_anchord "$work/skew.yaml" "$work/skew.log"
+out=$(q www.expired.dnssec A +dnssec)
+expect "... and secure with val-sig-skew-min: 40 days" grep -qw ad <<<"$(flags_of "$out")"
+kill "$ANCHORD_PID"; wait "$ANCHORD_PID" 2>/dev/null || true; ANCHORD_PID=""
 
 # Crash safety. The root hints point at a server that refuses (nothing listens on 127.53.2.8), so every
 # refresh fails at once and the state (failure count, last attempt) is rewritten every second (the retry
