@@ -57,7 +57,7 @@ public final class AnchorBoard: Sendable {
         state.withLock { snapshot in
             guard case let .anchor(anchor) = snapshot.store.lookup(name) else { return nil }
             if let problem = snapshot.problems[anchor.zone] {
-                return AnchorKeys(zone: anchor.zone, problem: ValidationReason(.dnskeyMissing, problem))
+                return AnchorKeys(zone: anchor.zone, problem: ValidationReason(.dnskeyMissing, "trust anchor for \(anchor.zone): \(problem)"))
             }
             return AnchorKeys(zone: anchor.zone, ds: anchor.dsRecords, dnskeys: anchor.dnskeyRecords)
         }

@@ -40,6 +40,8 @@ public struct AnchorManager: Sendable {
     var failureLogged: [Name: (at: Int64, text: String)] = [:]
     /// The problem last reported per zone, so that each turn for the worse (and back) is logged once.
     var reportedProblem: [Name: String] = [:]
+    /// When each zone's problem was last logged: while it lasts it is logged again hourly.
+    var problemLogged: [Name: Int64] = [:]
 
     /// Manage `anchors` (from their state files, or the initial ones), all refreshed at the first wake-up.
     public init(anchors: [ManagedAnchor], timers: HoldDowns, signaling: Bool, board: AnchorBoard, now: Int64) {
@@ -54,6 +56,8 @@ public struct AnchorManager: Sendable {
         }
         self.anchors = byZone
         for anchor in byZone.values { _ = post(anchor, now: now) }
+        // A problem the saved state already had is logged after the first refresh, if that does not clear it.
+        reportedProblem = [:]
     }
 
     /// Zones whose refresh is due at `now` and not already under way; they are marked as under way.
@@ -123,11 +127,13 @@ public struct AnchorManager: Sendable {
         board.post(anchor, problem: problem)
         defer { reportedProblem[anchor.zone] = problem }
         switch (reportedProblem[anchor.zone], problem) {
-        case let (old, new?) where old != new:
-            return [LogEntry(.error, "trust anchor for \(anchor.zone) cannot be used: \(new). Answers at and below \(anchor.zone) "
-                + "are SERVFAIL until it is fixed: check the clock and the network, then replace the state file in "
-                + "trust-anchor-state-dir with a current anchor (\(AnchorStateFile.fileName(for: anchor.zone))) and restart")]
+        case let (old, new?) where old != new || now - (problemLogged[anchor.zone] ?? now) >= 3600:
+            problemLogged[anchor.zone] = now
+            return [LogEntry(.error, "trust anchor for \(anchor.zone) cannot be used: \(new). Until then every answer at and below "
+                + "\(anchor.zone) is SERVFAIL, never unvalidated (state file \(AnchorStateFile.fileName(for: anchor.zone)) in "
+                + "trust-anchor-state-dir)")]
         case (_?, nil):
+            problemLogged[anchor.zone] = nil
             return [LogEntry(.notice, "trust anchor for \(anchor.zone) is usable again")]
         default:
             return []
