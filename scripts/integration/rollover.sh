@@ -21,8 +21,9 @@
 #                 message names the path.
 # Every answer of every probe, over the whole run, must be anything but NOERROR without AD for www.roll.
 #
-# Short form (default): TTLs 4 s, hold-downs 20 s, keep-missing 60 s, about 3 minutes. ROLLOVER_LONG=1:
-# TTLs 10 s, hold-downs 60 s, keep-missing 180 s, about 8 minutes. Resolver ports 5357–5360. Needs root.
+# Short form (default): TTLs 4 s, hold-downs 20 s, keep-missing 60 s, under 3 minutes. ROLLOVER_LONG=1:
+# TTLs 10 s, hold-downs 60 s, keep-missing 180 s, about 7 minutes. Resolver ports 5357–5360. Needs root.
+# ROLLOVER_KEEP=1 keeps the scratch directory (probe logs NAME/probes, resolver logs, the lab).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -33,6 +34,9 @@ KIND=${ROLLOVER_RESOLVER:-anchord}
 case $KIND in anchord | unbound) ;; *) echo "ROLLOVER_RESOLVER must be anchord or unbound" >&2; exit 2 ;; esac
 ANCHORD=${TEST_ANCHORD_BINARY:-.build/release/anchord}
 if [ "${ROLLOVER_LONG:-0}" = 1 ]; then TTL=10 HOLD=60 KEEP=180; else TTL=4 HOLD=20 KEEP=60; fi
+# The add hold-down the resolvers are given; only to see the test fail (a resolver that trusts B too late
+# breaks phase 3): ROLLOVER_RESOLVER_ADD_HOLDDOWN=120.
+RESOLVER_ADD=${ROLLOVER_RESOLVER_ADD_HOLDDOWN:-$HOLD}
 BASE_PORT=5357
 
 work=$(mktemp -d)
@@ -52,6 +56,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 now() { date +%s; }
+# give_up CHECK WHY: a failure the rest cannot go on from; the summary line is still printed.
+give_up() { fail "$1" "$2"; finish || true; exit 1; }
 # The time since the script started, for the log lines.
 T0=$(now)
 say() { printf '[%4ss] %s\n' "$(( $(now) - T0 ))" "$*"; }
@@ -88,7 +94,7 @@ server:
     ede: yes
     root-hints: "$LAB_DIR/root.hints"
     auto-trust-anchor-file: "$dir/root.key"
-    add-holddown: $HOLD
+    add-holddown: $RESOLVER_ADD
     del-holddown: $HOLD
     keep-missing: $KEEP
     permit-small-holddown: yes
@@ -115,7 +121,7 @@ root-hints: $LAB_DIR/root.hints
 do-not-query-localhost: no
 auto-trust-anchor-file: ["$3"]
 trust-anchor-state-dir: $4
-add-holddown: $HOLD
+add-holddown: $RESOLVER_ADD
 del-holddown: $HOLD
 keep-missing: $KEEP
 log-level: info
@@ -133,9 +139,9 @@ start() {
     until dig +time=1 +tries=1 -p "${RPORT[$name]}" @127.0.0.1 . SOA 2>/dev/null | grep -q 'status:'; do
         tries=$((tries - 1))
         if [ "$tries" -le 0 ] || [ ! -d "/proc/${RPID[$name]}" ]; then
-            echo "$name did not come up; its log:" >&2
-            tail -n 30 "$dir/resolver.log" >&2
-            return 1
+            echo "     $name did not come up; the end of its log:"
+            tail -n 10 "$dir/resolver.log" | sed 's/^/     /'
+            give_up "[$name] $KIND starts on port ${RPORT[$name]}" "it exited, or did not answer within 10 s"
         fi
         sleep 0.2
     done
@@ -184,8 +190,10 @@ valid_tags() { anchors "$1" | awk '$2 == "VALID" { print $1 }' | sort -n | xargs
 first_seen() {
     case $KIND in
         unbound) anchors "$1" | awk -v tag="$2" '$1 == tag' | sed -nE 's/.*;;lastchange=([0-9]+).*/\1/p' ;;
-        anchord) anchors "$1" | awk -v tag="$2" '$1 == tag' |
-            grep -oiE 'first[-_ ]?seen[=: ]+[^ ,;]+' | sed -E 's/^[^=: ]*[=: ]+//' | head -n 1 ;;
+        anchord) # ". 38696 RSASHA256 ADDPEND since 2026-12-04T21:00:00Z holddown-remaining 12s ...": for
+            # an ADDPEND key, "since" is when it was first seen; a first-seen field, if any, is preferred.
+            anchors "$1" | awk -v tag="$2" '$1 == tag' |
+                grep -oiE '(first[-_ ]?seen|since)[=: ]+[^ ,;]+' | sort -f | sed -E 's/^[^=: ]*[=: ]+//' | head -n 1 ;;
     esac
 }
 
@@ -272,15 +280,16 @@ is_one_of() { local value=$1; shift; local v; for v in "$@"; do [ "$value" = "$v
 # --- the lab --------------------------------------------------------------------------------------
 
 say "resolver: $KIND; TTL ${TTL}s, add/del hold-down ${HOLD}s, keep-missing ${KEEP}s"
-if [ "$KIND" = anchord ] && [ ! -x "$ANCHORD" ]; then
-    fail "anchord binary" "$ANCHORD is not executable (TEST_ANCHORD_BINARY)"
-    finish
-    exit 1
-fi
-scripts/rolllab up --dir "$LAB_DIR" --ttl "$TTL" | sed 's/^/     /'
+if [ "$RESOLVER_ADD" != "$HOLD" ]; then say "the resolvers' add hold-down is ${RESOLVER_ADD}s (ROLLOVER_RESOLVER_ADD_HOLDDOWN)"; fi
+if [ "$KIND" = anchord ] && [ ! -x "$ANCHORD" ]; then give_up "anchord binary" "$ANCHORD is not executable (TEST_ANCHORD_BINARY)"; fi
+scripts/rolllab up --dir "$LAB_DIR" --ttl "$TTL" >"$work/up.log" 2>&1 || { cat "$work/up.log"; give_up "the roll lab starts" "scripts/rolllab up failed"; }
+sed 's/^/     /' "$work/up.log"
 # shellcheck disable=SC1091
 source "$LAB_DIR/tags"
-phase() { scripts/rolllab phase "$1" --dir "$LAB_DIR" >"$work/phase-$1.log" 2>&1 || { cat "$work/phase-$1.log"; return 1; }; }
+phase() {
+    scripts/rolllab phase "$1" --dir "$LAB_DIR" >"$work/phase-$1.log" 2>&1 ||
+        { sed 's/^/     /' "$work/phase-$1.log"; give_up "the root is served in phase $1" "scripts/rolllab phase $1 failed"; }
+}
 
 # --- the roll, and the restart in its add hold-down ---------------------------------------------
 
@@ -339,6 +348,17 @@ for r in main restart; do
     check_state "$r" "the end: only B ($TAG_B) is trusted (VALID: $(valid_tags "$r"))" is "$(valid_tags "$r")" "$TAG_B"
     check_state "$r" "the end: A is revoked or removed ($(state_a "$r"))" is_one_of "$(state_a "$r")" REVOKED REMOVED absent
 done
+if [ "$KIND" = anchord ]; then
+    for r in main restart; do
+        status=0
+        "$ANCHORD" anchors --config "$work/$r/anchord.yaml" >/dev/null 2>&1 || status=$?
+        expect "[$r] the end: anchord anchors exits 0 (every anchor usable; got $status)" test "$status" -eq 0
+        txt=$(dig +short +time=2 +tries=1 -p "${RPORT[$r]}" @127.0.0.1 CH TXT trustanchor. 2>&1 || true)
+        expect "[$r] the end: trustanchor. CH TXT shows B VALID and A not VALID: $(xargs <<<"$txt")" \
+            bash -c 'grep -w "$2" <<<"$1" | grep -qw VALID && ! grep -wE "$3|$4" <<<"$1" | grep -qw VALID' _ \
+            "$txt" "$TAG_B" "$TAG_A" "$TAG_AREV"
+    done
+fi
 for p in 1 2 3 4 5; do tally main "$p" secure 3; done
 for p in 1 2 3 4 5; do tally restart "$p" secure 3; done
 say "restart gap: $(awk '$2 == "gap" && $3 == "secure"' "$work/restart/probes" | wc -l) secure probes left out"
@@ -400,6 +420,12 @@ else
 fi
 check_state misordered "B never became trusted (B: $(state misordered "$TAG_B"); VALID: '$(valid_tags misordered)')" \
     bash -c '[ "$1" != VALID ]' _ "$(state misordered "$TAG_B")"
+if [ "$KIND" = anchord ]; then
+    status=0
+    "$ANCHORD" anchors --config "$work/misordered/anchord.yaml" >"$work/misordered/anchors.txt" 2>&1 || status=$?
+    expect "[misordered] anchord anchors exits 1: the anchor is unusable (got $status)" test "$status" -eq 1
+    sed 's/^/     anchors: /' "$work/misordered/anchors.txt"
+fi
 stop misordered; status=$STOPPED
 expect "[misordered] SIGTERM: exit status 0 (got $status)" test "$status" -eq 0
 
