@@ -65,6 +65,10 @@ if [ "${#scripts[@]}" -gt 0 ]; then
     echo "== integration (${#scripts[@]} scripts)"
     TEST_ANCHORD_BINARY="$(swift build -c release --show-bin-path)/anchord"
     export TEST_ANCHORD_BINARY
+    # The scripts start the lab as they need it; whatever was not running before is stopped at the end, so
+    # the test run leaves no server behind (a lab someone had up stays up).
+    lab_was_up=0
+    if scripts/lab status >/dev/null 2>&1; then lab_was_up=1; fi
     for script in "${scripts[@]}"; do
         echo "-- $script"
         script_status=0
@@ -80,6 +84,7 @@ if [ "${#scripts[@]}" -gt 0 ]; then
         fi
         p=""; f=""
     done
+    if [ "$lab_was_up" -eq 0 ]; then scripts/lab down >/dev/null 2>&1 || true; fi
 else
     echo "== integration: no scripts/integration/*.sh yet"
 fi
