@@ -85,6 +85,9 @@ extension ResolverServer {
     /// Takes whole frames while the client may have more queries in flight and its answers are not piling up.
     /// Never nested: answers given meanwhile (from the cache) only queue output.
     func readTCP(_ client: TCPClient) {
+        tcpReadNesting.current += 1
+        tcpReadNesting.deepest = max(tcpReadNesting.deepest, tcpReadNesting.current)
+        defer { tcpReadNesting.current -= 1 }
         guard !client.isReading, !client.isClosed, !client.isClosing else { return }
         client.isReading = true
         defer { client.isReading = false }

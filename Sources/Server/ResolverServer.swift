@@ -17,6 +17,9 @@ public final class ResolverServer {
     var tcpClients: [ObjectIdentifier: TCPClient] = [:]
     /// Open client connections per source (an IPv4 address, an IPv6 /64), for `tcp-connections-per-source`.
     var connectionsPerSource: [[UInt8]: Int] = [:]
+    /// How deep `readTCP` calls are nested now and at most: 1, since answers never read the next frame from
+    /// inside the previous one's call chain (tests check it).
+    var tcpReadNesting = (current: 0, deepest: 0)
     /// One line a minute at most when accepting runs out of descriptors.
     var acceptShortageLog = RateLimitedLog(interval: .seconds(60))
     private var clients: [ClientQueryID: ClientOrigin] = [:]
