@@ -86,19 +86,17 @@ final class SharedUDPSockets {
         let family = server.ip.isIPv4
         var pool = active[family, default: []]
         let free = pool.filter { $0.waiting[Key(socket: ObjectIdentifier($0.socket), server: server, id: id)] == nil }
-        if pool.count < SharedUDPSockets.socketsPerFamily || free.isEmpty {
-            do {
-                let member = try open(family: family)
-                pool.append(member)
-                active[family] = pool
-                return member
-            } catch {
-                // No descriptor for a new one: use what is open, if anything fits.
-                guard let chosen = free.randomElement() else { throw error }
-                return chosen
-            }
+        if pool.count >= SharedUDPSockets.socketsPerFamily, let chosen = free.randomElement() { return chosen }
+        do {
+            let member = try open(family: family)
+            pool.append(member)
+            active[family] = pool
+            return member
+        } catch {
+            // No descriptor for a new one: use what is open, if anything fits.
+            guard let chosen = free.randomElement() else { throw error }
+            return chosen
         }
-        return free.randomElement()!
     }
 
     private func open(family isIPv4: Bool) throws(IOError) -> Member {

@@ -149,6 +149,8 @@ few_idle=${extra_pids[-1]}
 out=$(dig +time=3 +tries=1 -p 5312 @127.0.0.1 www.example.lab A 2>&1 || true)
 expect "with descriptors used up by TCP clients, UDP is still answered" test "$(status_of "$out")" = NOERROR
 expect "... and running short at accept is logged" grep -q 'accepting pauses' "$work/few.log"
+expect "... and so is running short at socket time (the query went over the shared pool)" \
+    grep -qE 'upstream: socket failed: Too many open files' "$work/few.log"
 kill "$few_idle" 2>/dev/null || true
 sleep 1
 out=$(dig +time=3 +tries=1 +tcp -p 5312 @127.0.0.1 www.example.lab A 2>&1 || true)
