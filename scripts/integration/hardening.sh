@@ -87,7 +87,7 @@ expect "... and other TCP clients are still answered" test "$(status_of "$out")"
 
 # --- many idle connections from one source -----------------------------------------------------------
 idle_from() {  # SOURCE COUNT OUTFILE: hold COUNT idle connections from SOURCE in the background
-    $HOSTILE idle 127.0.0.1 "$PORT" "$1" "$2" >"$3" < <(sleep 20) &
+    $HOSTILE idle 127.0.0.1 "$PORT" "$1" "$2" >"$3" </dev/null &
     extra_pids+=($!)
     for _ in $(seq 50); do [ -s "$3" ] && return 0; sleep 0.2; done
 }

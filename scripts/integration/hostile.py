@@ -7,7 +7,7 @@
                                              shutdown(SHUT_WR); prints "answers N rcodes R,R,..."
   idle HOST PORT SOURCE COUNT                open COUNT connections from SOURCE and send nothing; prints
                                              "open N closed M" after a moment, keeps them for 30 s
-                                             or until stdin closes
+                                             or until killed
   flood HOST PORT SUFFIX QPS SECONDS         UDP queries for unique names under SUFFIX at QPS, replies ignored
   healthy HOST PORT SUFFIX COUNT QPS         unique names under SUFFIX, one try each (3 s); prints
                                              "answered N of COUNT"
@@ -113,7 +113,7 @@ def idle(host, port, source, count):
         except OSError:
             pass
     print(f"open {still_open} closed {int(count) - still_open}", flush=True)
-    select.select([sys.stdin], [], [], 30)
+    time.sleep(30)  # or until killed
     for sock in sockets:
         sock.close()
 
