@@ -75,6 +75,7 @@ let package = Package(
                     resources: [.copy("Scenarios")]),
         .testTarget(name: "AnchordConfigTests", dependencies: ["AnchordConfig", "DNSWire"]),
         .testTarget(name: "EventIOTests", dependencies: ["EventIO"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "EventIO", "AnchordConfig", "ResolverCore", "TrustAnchors", "DNSWire"]),
         .testTarget(name: "DNSSECTests", dependencies: ["DNSSEC", "DNSCache", "DNSWire", "DNSCrypto"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "DNSCryptoTests", dependencies: ["DNSCrypto", "DNSSEC", "DNSWire"],

@@ -6,6 +6,12 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case port
     case outgoingInterface = "outgoing-interface"
     case threads
+    case incomingNumTCP = "incoming-num-tcp"
+    case tcpConnectionsPerSource = "tcp-connections-per-source"
+    case tcpIdleTimeout = "tcp-idle-timeout"
+    case tcpWriteTimeout = "tcp-write-timeout"
+    case tcpOutputLimit = "tcp-output-limit"
+    case outgoingRange = "outgoing-range"
     case accessControl = "access-control"
     case rootHints = "root-hints"
     case prime
@@ -53,6 +59,22 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         switch self {
         case .interface, .outgoingInterface, .accessControl, .autoTrustAnchorFile, .trustAnchorFile, .domainInsecure: true
         default: false
+        }
+    }
+
+    /// Whether a changed value takes effect only at the next start: SIGHUP keeps the running value of these
+    /// (sockets already bound, threads running, the cache sized, the anchors and the logger set up) and says so.
+    public var needsRestart: Bool {
+        switch self {
+        case .interface, .port, .outgoingInterface, .threads, .outgoingRange, .rootHints, .upstreamTimeoutMilliseconds,
+             .cacheSize, .cacheMinTTL, .cacheMaxTTL, .cacheMaxNegativeTTL, .prefetch, .validation, .autoTrustAnchorFile,
+             .trustAnchorFile, .trustAnchorStateDirectory, .trustAnchorReadOnly, .addHoldDown, .delHoldDown, .keepMissing,
+             .domainInsecure, .trustAnchorSignaling, .logLevel:
+            true
+        case .incomingNumTCP, .tcpConnectionsPerSource, .tcpIdleTimeout, .tcpWriteTimeout, .tcpOutputLimit, .accessControl,
+             .prime, .doIP4, .doIP6, .doNotQueryLocalhost, .hardenGlue, .qnameMinimisation, .useCapsForID, .minimalResponses,
+             .ednsBufferSize, .ednsFallbackSize, .maxUDPSize, .rootKeySentinel, .valSigSkewMin, .valSigSkewMax:
+            false
         }
     }
 

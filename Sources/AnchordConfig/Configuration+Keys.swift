@@ -5,6 +5,8 @@ extension Configuration {
     static let secondsRange: ClosedRange<UInt32> = 0...0x7FFF_FFFF
     /// A cache smaller than a few RRsets is a typo; over a terabyte is one too.
     static let cacheSizeRange: ClosedRange<Int> = 1 << 10...1 << 40
+    /// At least one largest answer (2 + 65535 octets) must fit; beyond 64 MB one client holds too much.
+    static let tcpOutputLimitRange: ClosedRange<Int> = 65_537...1 << 26
 
     /// Set one key from its written value; checks the value's own range, not how keys relate.
     mutating func apply(_ value: ConfigValue) throws(ConfigError) {
@@ -16,6 +18,15 @@ extension Configuration {
         case .port: port = try value.integer(in: 1...65535)
         case .outgoingInterface: outgoingInterfaces = try value.list(ConfigValue.parseAddress)
         case .threads: threads = try value.integer(in: 1...256)
+        case .incomingNumTCP: incomingNumTCP = try value.integer(in: 1...65_536)
+        case .tcpConnectionsPerSource: tcpConnectionsPerSource = try value.integer(in: 1...65_536)
+        case .tcpIdleTimeout: tcpIdleTimeout = try value.integer(in: 100...3_600_000)
+        case .tcpWriteTimeout: tcpWriteTimeout = try value.integer(in: 100...3_600_000)
+        case .tcpOutputLimit:
+            tcpOutputLimit = try value.value { text throws(InvalidValue) in
+                try ConfigValue.parseSize(text, in: Configuration.tcpOutputLimitRange)
+            }
+        case .outgoingRange: outgoingRange = try value.integer(in: 16...65_536)
         case .accessControl: accessControl = try value.list { text throws(InvalidValue) in try AccessRule(text) }
         case .rootHints: rootHints = try value.optionalText()
         case .prime: prime = try value.bool()
@@ -55,6 +66,11 @@ extension Configuration {
         }
     }
 
+    /// The keys whose values differ from `other`'s, in file order.
+    public func changedKeys(comparedTo other: Configuration) -> [ConfigKey] {
+        ConfigKey.allCases.filter { rendered($0) != other.rendered($0) }
+    }
+
     /// A key's value as it would be written.
     func rendered(_ key: ConfigKey) -> RenderedValue {
         switch key {
@@ -62,6 +78,12 @@ extension Configuration {
         case .port: .plain("\(port)")
         case .outgoingInterface: .list(outgoingInterfaces.map(\.description))
         case .threads: .plain("\(threads)")
+        case .incomingNumTCP: .plain("\(incomingNumTCP)")
+        case .tcpConnectionsPerSource: .plain("\(tcpConnectionsPerSource)")
+        case .tcpIdleTimeout: .plain("\(tcpIdleTimeout)")
+        case .tcpWriteTimeout: .plain("\(tcpWriteTimeout)")
+        case .tcpOutputLimit: .plain(ConfigValue.renderSize(tcpOutputLimit))
+        case .outgoingRange: .plain("\(outgoingRange)")
         case .accessControl: .list(accessControl.map(\.description))
         case .rootHints: .text(rootHints)
         case .prime: .bool(prime)

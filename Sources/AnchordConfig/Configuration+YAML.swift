@@ -5,12 +5,15 @@ extension Configuration: CustomStringConvertible {
 
     /// One `key: value` line per key (lists in flow style), for a dump or for logging line by line.
     public var yamlLines: [String] {
-        ConfigKey.allCases.map { key in
-            switch rendered(key) {
-            case .plain(let text): "\(key.rawValue): \(text)"
-            case .text(let text): "\(key.rawValue): \(Configuration.quoted(text))"
-            case .list(let items): "\(key.rawValue): [\(items.map(Configuration.quoted).joined(separator: ", "))]"
-            }
+        ConfigKey.allCases.map { key in "\(key.rawValue): \(renderedText(key))" }
+    }
+
+    /// One key's value as YAML text (lists in flow style).
+    public func renderedText(_ key: ConfigKey) -> String {
+        switch rendered(key) {
+        case .plain(let text): text
+        case .text(let text): Configuration.quoted(text)
+        case .list(let items): "[\(items.map(Configuration.quoted).joined(separator: ", "))]"
         }
     }
 

@@ -20,6 +20,26 @@ public struct Configuration: Sendable, Equatable {
     /// `threads`: worker threads, each with its own event loop and resolver.
     public var threads: Int = 1
 
+    // MARK: TCP clients and upstream sockets
+
+    /// `incoming-num-tcp`: client TCP connections each worker keeps open at once (Unbound's name).
+    public var incomingNumTCP: Int = 512
+    /// `tcp-connections-per-source`: client TCP connections one source may hold in one worker (an IPv4
+    /// address, or an IPv6 /64); beyond it new ones are closed at once.
+    public var tcpConnectionsPerSource: Int = 32
+    /// `tcp-idle-timeout`: a client connection with no query in progress and nothing left to write is closed
+    /// after this long, in milliseconds (Unbound's name; RFC 7766 §6.2.3).
+    public var tcpIdleTimeout: Int = 10_000
+    /// `tcp-write-timeout`: a client connection whose queued answers make no progress for this long is
+    /// closed, in milliseconds.
+    public var tcpWriteTimeout: Int = 5_000
+    /// `tcp-output-limit`: answers queued for one client connection, in bytes, beyond which no further query
+    /// is read from it until the client has taken them.
+    public var tcpOutputLimit: Int = 128 * 1024
+    /// `outgoing-range`: upstream sockets (UDP and TCP) each worker keeps open at once (Unbound's name);
+    /// lowered at start to what the open-files limit leaves.
+    public var outgoingRange: Int = 4096
+
     // MARK: Access
 
     /// `access-control`: rules on top of `AccessControlList.defaultRules` (loopback and LAN allowed).

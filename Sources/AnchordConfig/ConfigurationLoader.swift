@@ -176,6 +176,10 @@ public enum ConfigurationLoader {
             throw fail(.valSigSkewMin, .valSigSkewMax,
                        "val-sig-skew-min (\(c.valSigSkewMin)) is above val-sig-skew-max (\(c.valSigSkewMax)); it must be at most val-sig-skew-max")
         }
+        if c.ednsFallbackSize > c.ednsBufferSize {
+            throw fail(.ednsFallbackSize, .ednsBufferSize,
+                       "edns-fallback-size (\(c.ednsFallbackSize)) is above edns-buffer-size (\(c.ednsBufferSize)); it must be at most edns-buffer-size")
+        }
         if let shared = Set(c.autoTrustAnchorFiles).intersection(c.trustAnchorFiles).sorted().first {
             throw fail(.trustAnchorFile, .autoTrustAnchorFile,
                        "'\(shared)' is listed both as a static trust-anchor-file and as a managed auto-trust-anchor-file; list it under one")

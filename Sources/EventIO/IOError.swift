@@ -31,6 +31,13 @@ public struct IOError: Error, Equatable, Sendable, CustomStringConvertible {
     /// True for `EAGAIN`/`EWOULDBLOCK`: the socket buffer was full (sending) or empty (receiving).
     public var isWouldBlock: Bool { code == EAGAIN || code == EWOULDBLOCK }
 
+    /// True for `EADDRINUSE`: another socket serves the address.
+    public var isAddressInUse: Bool { code == EADDRINUSE }
+
+    /// True when the process or the system ran out of descriptors or buffer memory (`EMFILE`, `ENFILE`,
+    /// `ENOBUFS`, `ENOMEM`): a condition to survive and report, not a fault of the peer.
+    public var isResourceShortage: Bool { code == EMFILE || code == ENFILE || code == ENOBUFS || code == ENOMEM }
+
     public var description: String {
         guard code != 0, let text = strerror(code) else { return "\(operation.rawValue) failed" }
         return "\(operation.rawValue) failed: \(String(cString: text))"

@@ -9,6 +9,12 @@ import Glibc
 /// Writing: `write` appends to the output queue at once and never blocks; the bufferevent writes it out as the
 /// socket accepts it, in as many partial writes as it takes. `closeWhenFlushed()` closes after the queue drains.
 ///
+/// Flow control: `setReadLimit` caps the input buffer (reading stops while it is that full), `pauseReading()`
+/// stops reading altogether until `resumeReading()`, and `setWriteLowWatermark` makes `onWriteQueueDrained`
+/// run whenever the queue falls to that many bytes, so an owner can stop taking requests while its answers pile
+/// up. With `onReadClosed` set, a peer that shuts down its sending side (RFC 7766 §6.2.4: a query then
+/// `shutdown(SHUT_WR)`) leaves the connection open for writing; without it, that ends the connection.
+///
 /// Handlers run on the loop's thread and receive the connection, so they need not capture it. `onClose` runs
 /// once when the peer closes, an error occurs or a timeout fires — not after your own `close()`. Closing
 /// releases all handlers. An accepted connection lives as long as you hold it: keep it in a table from
@@ -33,6 +39,7 @@ public final class TCPConnection {
     private var bufferEvent: OpaquePointer?
     private var connectTimer: EventTimer?
     private var closesWhenFlushed = false
+    private var readingPaused = false
     /// The listener's connection count this connection takes part in, released once when it closes.
     private var slots: ConnectionSlots?
 
@@ -41,13 +48,19 @@ public final class TCPConnection {
     public let remoteAddress: SocketAddress
     /// Our side's address; known once connected.
     public private(set) var localAddress: SocketAddress?
+    /// The peer has shut down its sending side; nothing more will arrive (only with `onReadClosed` set).
+    public private(set) var isReadClosed = false
 
     /// A client connection is established; not called for accepted connections.
     public var onConnected: ((TCPConnection) -> Void)?
     /// New bytes are in the input buffer.
     public var onData: ((TCPConnection) -> Void)?
-    /// Everything written so far has been handed to the kernel.
+    /// The write queue has fallen to the write low watermark (by default 0: everything written so far has
+    /// been handed to the kernel).
     public var onWriteQueueDrained: ((TCPConnection) -> Void)?
+    /// The peer shut down its sending side: what it sent is in the input buffer, and writing still works. Set
+    /// it to keep answering a half-closed connection; unset, end of stream closes (`onClose(.peerClosed)`).
+    public var onReadClosed: ((TCPConnection) -> Void)?
     /// The connection ended for `CloseReason`; it is already closed when this runs.
     public var onClose: ((TCPConnection, CloseReason) -> Void)?
 
@@ -132,7 +145,36 @@ public final class TCPConnection {
         }
     }
 
+    /// Reading stops while `bytes` or more are buffered and resumes as they are taken; nil for no limit. Leave
+    /// room for the largest whole message you wait for, or it can never complete.
+    public func setReadLimit(_ bytes: Int?) {
+        guard let bufferEvent else { return }
+        bufferevent_setwatermark(bufferEvent, Int16(EV_READ), 0, max(bytes ?? 0, 0))
+    }
+
+    /// Stops reading from the socket (the kernel's buffer then fills and TCP holds the peer back).
+    public func pauseReading() {
+        guard let bufferEvent, !readingPaused else { return }
+        readingPaused = true
+        bufferevent_disable(bufferEvent, Int16(EV_READ))
+    }
+
+    /// Reads again after `pauseReading()`; nothing once the peer has closed its side.
+    public func resumeReading() {
+        guard let bufferEvent, readingPaused else { return }
+        readingPaused = false
+        if !isReadClosed { bufferevent_enable(bufferEvent, Int16(EV_READ)) }
+    }
+
+    public var isReadingPaused: Bool { readingPaused }
+
     // MARK: Writing
+
+    /// `onWriteQueueDrained` runs each time a write leaves at most `bytes` queued.
+    public func setWriteLowWatermark(_ bytes: Int) {
+        guard let bufferEvent else { return }
+        bufferevent_setwatermark(bufferEvent, Int16(EV_WRITE), max(bytes, 0), 0)
+    }
 
     /// Queues `bytes` for sending; returns false (and queues nothing) once the connection is closed.
     @discardableResult
@@ -188,6 +230,7 @@ public final class TCPConnection {
         onConnected = nil
         onData = nil
         onWriteQueueDrained = nil
+        onReadClosed = nil
         onClose = nil
     }
 
@@ -207,7 +250,7 @@ public final class TCPConnection {
 
     fileprivate func handleWritten() {
         if closesWhenFlushed {
-            teardown()
+            if pendingWriteByteCount == 0 { teardown() }
         } else {
             onWriteQueueDrained?(self)
         }
@@ -222,7 +265,13 @@ public final class TCPConnection {
             if closesWhenFlushed && pendingWriteByteCount == 0 { return teardown() }
             onConnected?(self)
         } else if what & BEV_EVENT_EOF != 0 {
-            finish(.peerClosed)
+            // libevent has stopped reading; the output side is untouched.
+            if let handler = onReadClosed, !isReadClosed {
+                isReadClosed = true
+                handler(self)
+            } else {
+                finish(.peerClosed)
+            }
         } else if what & BEV_EVENT_TIMEOUT != 0 {
             finish(.timedOut)
         } else if what & BEV_EVENT_ERROR != 0 {

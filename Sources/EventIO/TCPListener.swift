@@ -5,8 +5,10 @@ import Glibc
 ///
 /// Each wake accepts what is waiting (up to 64 at a time) and hands every new `TCPConnection` to `onAccept`.
 /// Once `maxConnections` accepted connections are open, further ones are accepted and closed at once, so the
-/// client hears "closed" instead of waiting in the backlog, and `refusedCount` counts them. When the process runs
-/// out of file descriptors, accepting pauses for a moment rather than spinning on a socket that stays readable.
+/// client hears "closed" instead of waiting in the backlog, and `refusedCount` counts them. `admits`, when set,
+/// is asked first about each peer: one it turns away is closed at once, before it takes a slot or any memory.
+/// When the process runs out of file descriptors, accepting pauses for a moment rather than spinning on a socket
+/// that stays readable; `descriptorShortages` counts those moments and `onDescriptorShortage` hears of each.
 public final class TCPListener {
     let loop: EventLoop
     /// The owned listening descriptor and its read event.
@@ -18,6 +20,15 @@ public final class TCPListener {
     public let localAddress: SocketAddress
     /// Connections turned away because the cap was reached.
     public private(set) var refusedCount = 0
+    /// Connections `admits` turned away.
+    public private(set) var notAdmittedCount = 0
+    /// Times `accept` failed for want of descriptors or memory (`EMFILE`, `ENFILE`, `ENOBUFS`, `ENOMEM`).
+    public private(set) var descriptorShortages = 0
+
+    /// Asked about each accepted peer before it gets a connection; false closes it at once.
+    public var admits: ((SocketAddress) -> Bool)?
+    /// Told of each failed `accept` for want of descriptors (accepting pauses 100 ms after it).
+    public var onDescriptorShortage: ((IOError) -> Void)?
 
     /// Receives each accepted connection; keep it, or it closes when the handler returns. Setting it starts
     /// accepting, setting nil stops (waiting clients stay in the backlog).
@@ -69,13 +80,23 @@ public final class TCPListener {
             guard accepted >= 0 else {
                 let code = errno
                 if code == EINTR || code == ECONNABORTED { continue }
-                if code == EMFILE || code == ENFILE || code == ENOBUFS || code == ENOMEM { pause() }
+                if code == EMFILE || code == ENFILE || code == ENOBUFS || code == ENOMEM {
+                    descriptorShortages += 1
+                    pause()
+                    onDescriptorShortage?(IOError(.accept, code: code))
+                }
                 return
             }
             let descriptor = Descriptor(adopting: accepted)
-            guard slots.inUse < slots.limit, let remote = SocketAddress(storage: storage, length: length) else {
+            // Dropping `descriptor` (at `continue`) closes it.
+            guard let remote = SocketAddress(storage: storage, length: length) else { continue }
+            if let admits, !admits(remote) {
+                notAdmittedCount += 1
+                continue
+            }
+            guard slots.inUse < slots.limit else {
                 refusedCount += 1
-                continue  // dropping `descriptor` closes it
+                continue
             }
             guard let connection = try? TCPConnection(loop: loop, accepted: descriptor, remote: remote, slots: slots)
             else { continue }

@@ -55,10 +55,18 @@ public struct InfrastructureCache: Sendable {
         return ServerState(timeout: configuration.unknownServerTimeout, expires: now + configuration.hostTTL)
     }
 
-    /// Record a measured round trip (RFC 6298 §2).
+    /// Record a measured round trip (RFC 6298 §2). A monotonic clock that stepped back makes `now - sent` wrap
+    /// to nearly 2^64: such a sample says nothing about the server and is left out (the reply still counts,
+    /// ending a run of timeouts); any other sample is taken as at most `maximumTimeout`, so the estimate stays
+    /// finite and its conversion to an integer cannot overflow.
     public mutating func recordRTT(_ milliseconds: UInt64, for server: ServerAddress, at now: UInt64) {
         var state = self.state(of: server, at: now)
-        let sample = Double(milliseconds)
+        guard milliseconds <= UInt64(Int64.max) else {
+            state.consecutiveTimeouts = 0
+            servers[server] = state
+            return
+        }
+        let sample = Double(min(milliseconds, configuration.maximumTimeout))
         if let smoothed = state.smoothedRTT {
             state.rttVariance = 0.75 * state.rttVariance + 0.25 * abs(smoothed - sample)
             state.smoothedRTT = 0.875 * smoothed + 0.125 * sample

@@ -13,8 +13,15 @@ public final class ResolverServer {
     let resolver: Resolver
     private let transport: UpstreamTransport
     private var udpSockets: [UDPSocket] = []
-    private var tcpListeners: [TCPListener] = []
-    private var tcpClients: [ObjectIdentifier: TCPClient] = [:]
+    var tcpListeners: [TCPListener] = []
+    var tcpClients: [ObjectIdentifier: TCPClient] = [:]
+    /// Open client connections per source (an IPv4 address, an IPv6 /64), for `tcp-connections-per-source`.
+    var connectionsPerSource: [[UInt8]: Int] = [:]
+    /// How deep `readTCP` calls are nested now and at most: 1, since answers never read the next frame from
+    /// inside the previous one's call chain (tests check it).
+    var tcpReadNesting = (current: 0, deepest: 0)
+    /// One line a minute at most when accepting runs out of descriptors.
+    var acceptShortageLog = RateLimitedLog(interval: .seconds(60))
     private var clients: [ClientQueryID: ClientOrigin] = [:]
     private var nextClient: UInt64 = 1
     private var housekeeping: EventTimer?
@@ -23,8 +30,10 @@ public final class ResolverServer {
     /// Where managed anchors are saved; only on the worker that manages them.
     private let anchorState: AnchorStateDirectory?
     /// Where the core's log lines go (the executable's logger).
-    public var log: (LogEntry) -> Void = { _ in }
-    public private(set) var counters = Counters()
+    public var log: (LogEntry) -> Void = { _ in } {
+        didSet { transport.log = log }
+    }
+    public internal(set) var counters = Counters()
 
     /// Client-side counters, for logs and metrics.
     public struct Counters: Sendable {
@@ -35,21 +44,25 @@ public final class ResolverServer {
         public var immediateReplies = 0
         public var dropped = 0
         public var answers = 0
+        /// TCP connections closed at accept: refused or denied by access control, or over the per-source limit.
+        public var tcpNotAdmitted = 0
+        public var tcpOverSourceLimit = 0
+        /// TCP connections closed because their answers made no progress for `tcp-write-timeout`.
+        public var tcpWriteTimeouts = 0
+        /// Times a connection stopped being read because its queued answers passed `tcp-output-limit`.
+        public var tcpOutputLimited = 0
+        /// Half-closed connections (RFC 7766: a query then `shutdown(SHUT_WR)`) answered before closing.
+        public var tcpHalfClosed = 0
+        /// `accept` failures for want of descriptors.
+        public var acceptDescriptorShortages = 0
     }
 
     /// Who is waiting for a client answer and how it goes back.
-    private enum ClientOrigin {
+    enum ClientOrigin {
         case udp(UDPSocket, SocketAddress, ClientRequest)
         case tcp(TCPClient, ClientRequest)
     }
 
-    /// A client TCP connection: RFC 7766 framing, pipelining, idle timeout.
-    final class TCPClient {
-        let connection: TCPConnection
-        var outstanding = 0
-        var idleTimer: EventTimer?
-        init(_ connection: TCPConnection) { self.connection = connection }
-    }
 
     /// A worker validating from `board`; the one given `anchorManager` (and the state directory to save its
     /// anchors in, unless they are read-only) runs the RFC 5011 refreshes for the whole process.
@@ -63,7 +76,8 @@ public final class ResolverServer {
         resolver.anchorBoard = settings.validation ? board : nil
         resolver.anchorManager = settings.validation ? anchorManager : nil
         resolver.rootKeySentinel = settings.rootKeySentinel
-        transport = UpstreamTransport(loop: loop, outgoing: settings.outgoing)
+        transport = UpstreamTransport(loop: loop, outgoing: settings.outgoing,
+                                      socketLimit: settings.upstreamSocketLimit(openFilesLimit: AddressProbe.openFilesLimit))
         transport.deliver = { [weak self] event in self?.handle(event) }
         transport.stillWaiting = { [weak self] token in self?.resolver.isWaiting(for: token) ?? false }
         try openListeners()
@@ -85,22 +99,64 @@ public final class ResolverServer {
         return "client queries \(core.clientQueries) (joined in flight \(core.joinedInFlight), from cache \(core.cacheAnswers)); "
             + "upstream queries \(core.upstreamQueries) (udp \(upstream.udpQueries), tcp \(upstream.tcpQueries)), "
             + "timeouts \(upstream.timeouts), unmatched replies \(core.unmatchedReplies), undecodable \(upstream.undecodableReplies), "
-            + "send failures \(upstream.sendFailures)"
+            + "send failures \(upstream.sendFailures), over the socket cap \(upstream.socketCapReached) "
+            + "(cap \(transport.socketLimit)), descriptor shortages \(upstream.descriptorShortages)"
+    }
+
+    /// The client and upstream limits in effect, for the start-up log.
+    public var limitsSummary: String {
+        let files = AddressProbe.openFilesLimit.map(String.init) ?? "unlimited"
+        return "incoming-num-tcp \(settings.maxTCPConnections), tcp-connections-per-source \(settings.tcpConnectionsPerSource), "
+            + "upstream sockets \(transport.socketLimit) (outgoing-range \(settings.outgoingRange), open-files limit \(files))"
+    }
+
+    /// What the TCP listeners turned away, for the log at exit.
+    public var listenerSummary: String {
+        let full = tcpListeners.reduce(0) { $0 + $1.refusedCount }
+        let shortages = tcpListeners.reduce(0) { $0 + $1.descriptorShortages }
+        return "turned away at incoming-num-tcp \(full), not admitted \(counters.tcpNotAdmitted + counters.tcpOverSourceLimit), "
+            + "accept descriptor shortages \(shortages)"
     }
 
     /// The addresses actually listened on (with the port the kernel chose for port 0).
     public var listeningAddresses: [SocketAddress] { udpSockets.map(\.localAddress) }
 
+    /// Before the first worker binds with SO_REUSEPORT (several threads): fail if another process already
+    /// serves one of the addresses, which it would otherwise share silently.
+    public static func checkAddressesFree(_ settings: ServerSettings) throws {
+        for (ip, port) in settings.listen where port != 0 {
+            guard let address = SocketAddress(ip, port: port) else { continue }
+            do {
+                try AddressProbe.checkFree(address)
+            } catch {
+                throw SettingsError("cannot listen on \(address) (UDP and TCP): \(error)"
+                    + (error.isAddressInUse ? "; is another anchord or DNS server running there?" : ""))
+            }
+        }
+    }
+
     private func openListeners() throws {
         let options = SocketOptions(reuseAddress: true, reusePort: settings.reusePort)
         for (ip, port) in settings.listen {
             guard let address = SocketAddress(ip, port: port) else { continue }
-            let udp = try UDPSocket(loop: loop, boundTo: address, options: options)
+            let udp: UDPSocket
+            let tcp: TCPListener
+            do {
+                udp = try UDPSocket(loop: loop, boundTo: address, options: options)
+            } catch {
+                throw SettingsError("cannot listen on \(address) (UDP): \(error)")
+            }
             // Port 0 (tests): the TCP listener takes the port the kernel gave the UDP socket.
             let tcpAddress = address.withPort(udp.localAddress.port)
-            let tcp = try TCPListener(loop: loop, boundTo: tcpAddress, maxConnections: settings.maxTCPConnections,
+            do {
+                tcp = try TCPListener(loop: loop, boundTo: tcpAddress, maxConnections: settings.maxTCPConnections,
                                       options: options)
+            } catch {
+                throw SettingsError("cannot listen on \(tcpAddress) (TCP): \(error)")
+            }
             udp.onDatagram = { [weak self, unowned udp] bytes, source in self?.receivedUDP(bytes, from: source, on: udp) }
+            tcp.admits = { [weak self] source in self?.admitsConnection(from: source) ?? false }
+            tcp.onDescriptorShortage = { [weak self] error in self?.acceptRanShort(error) }
             tcp.onAccept = { [weak self] connection in self?.accepted(connection) }
             udpSockets.append(udp)
             tcpListeners.append(tcp)
@@ -114,6 +170,13 @@ public final class ResolverServer {
     public func reload(_ newSettings: ServerSettings) {
         settings.accessControl = newSettings.accessControl
         settings.client = newSettings.client
+        // TCP limits: for new connections, and for reads and writes from now on.
+        settings.maxTCPConnections = newSettings.maxTCPConnections
+        settings.tcpConnectionsPerSource = newSettings.tcpConnectionsPerSource
+        settings.tcpIdleTimeout = newSettings.tcpIdleTimeout
+        settings.tcpWriteTimeout = newSettings.tcpWriteTimeout
+        settings.tcpOutputLimit = newSettings.tcpOutputLimit
+        for listener in tcpListeners { listener.maxConnections = newSettings.maxTCPConnections }
         resolver.configuration = newSettings.resolver
         settings.resolver = newSettings.resolver
         // Anchors are read at start only: the managed ones live in their state files, and the board is shared.
@@ -129,15 +192,14 @@ public final class ResolverServer {
         transport.closeAll()
         for socket in udpSockets { socket.close() }
         for listener in tcpListeners { listener.close() }
-        for client in tcpClients.values { client.connection.close() }
-        tcpClients = [:]
+        for client in Array(tcpClients.values) { drop(client) }
         housekeeping?.cancel()
         wakeTimer?.cancel()
     }
 
     // MARK: Clients
 
-    private func admit(_ source: SocketAddress) -> AccessAction {
+    func admit(_ source: SocketAddress) -> AccessAction {
         guard let ip = source.ipAddress else { return .deny }
         let action = settings.accessControl.action(for: ip)
         switch action {
@@ -157,7 +219,7 @@ public final class ResolverServer {
 
     /// One client message from either transport: access control, then `ClientProtocol`'s judgement, then the
     /// resolver. `reply` sends an immediate answer back; `waiting` records where the resolver's answer goes.
-    private func handleClientMessage(_ bytes: [UInt8], from source: SocketAddress, overTCP: Bool,
+    func handleClientMessage(_ bytes: [UInt8], from source: SocketAddress, overTCP: Bool,
                                      reply: ([UInt8]) -> Void, waiting: (ClientRequest) -> ClientOrigin) {
         switch admit(source) {
         case .deny: return
@@ -180,68 +242,13 @@ public final class ResolverServer {
         }
     }
 
-    private func accepted(_ connection: TCPConnection) {
-        if admit(connection.remoteAddress) == .deny {
-            connection.close()
-            return
-        }
-        let client = TCPClient(connection)
-        tcpClients[ObjectIdentifier(connection)] = client
-        connection.onData = { [weak self] connection in self?.readTCP(connection) }
-        connection.onClose = { [weak self] connection, _ in self?.closed(connection) }
-        restartIdleTimer(client)
-    }
-
-    private func restartIdleTimer(_ client: TCPClient) {
-        client.idleTimer?.cancel()
-        guard client.outstanding == 0 else { return }
-        let connection = client.connection
-        if client.idleTimer == nil {
-            client.idleTimer = try? EventTimer(loop: loop) { [weak self, weak connection] in
-                guard let connection else { return }
-                connection.closeWhenFlushed()
-                self?.closed(connection)
-            }
-        }
-        client.idleTimer?.schedule(after: .milliseconds(Int64(settings.tcpIdleTimeout)))
-    }
-
-    private func readTCP(_ connection: TCPConnection) {
-        guard let client = tcpClients[ObjectIdentifier(connection)] else { return }
-        while client.outstanding < settings.maxPipelinedPerConnection, let prefix = connection.peekBytes(2) {
-            let length = Int(prefix[0]) << 8 | Int(prefix[1])
-            guard connection.availableByteCount >= 2 + length, let frame = connection.readBytes(2 + length) else { return }
-            counters.tcpQueries += 1
-            handleClientMessage(Array(frame.dropFirst(2)), from: connection.remoteAddress, overTCP: true,
-                                reply: { writeFrame($0, to: client) },
-                                waiting: { request in
-                                    client.outstanding += 1
-                                    client.idleTimer?.cancel()
-                                    return .tcp(client, request)
-                                })
-        }
-    }
-
-    private func writeFrame(_ bytes: [UInt8], to client: TCPClient) {
-        let length = UInt16(truncatingIfNeeded: bytes.count)
-        _ = client.connection.write([UInt8(length >> 8), UInt8(length & 0xFF)] + bytes)
-    }
-
-    private func closed(_ connection: TCPConnection) {
-        guard let client = tcpClients.removeValue(forKey: ObjectIdentifier(connection)) else { return }
-        client.idleTimer?.cancel()
-        client.idleTimer = nil
-        // Answers still owed to this connection are dropped when they come.
-        client.outstanding = -1_000_000
-    }
-
     // MARK: Resolver
 
-    private func handle(_ event: ResolverEvent) {
+    func handle(_ event: ResolverEvent) {
         perform(resolver.handle(event, at: .current()))
     }
 
-    private func perform(_ actions: [ResolverAction]) {
+    func perform(_ actions: [ResolverAction]) {
         for action in actions {
             switch action {
             case let .send(query):
@@ -265,11 +272,7 @@ public final class ResolverServer {
                 case let .udp(socket, address, request):
                     socket.enqueue(settings.client.response(to: request, answer: answer, overTCP: false), to: address)
                 case let .tcp(client, request):
-                    guard client.outstanding > 0 else { continue }
-                    client.outstanding -= 1
-                    writeFrame(settings.client.response(to: request, answer: answer, overTCP: true), to: client)
-                    readTCP(client.connection)
-                    restartIdleTimer(client)
+                    answered(client, with: settings.client.response(to: request, answer: answer, overTCP: true))
                 }
             }
         }

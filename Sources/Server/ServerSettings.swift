@@ -36,11 +36,23 @@ public struct ServerSettings: Sendable {
     public var validation = true
     /// Several sockets per address (SO_REUSEPORT), for more than one worker thread.
     public var reusePort = false
+    /// `incoming-num-tcp`: client connections per worker.
     public var maxTCPConnections = 512
-    /// RFC 7766 §6.2.3: close idle client connections; told to clients through RFC 7828 keepalive.
+    /// `tcp-connections-per-source`: client connections one IPv4 address or IPv6 /64 may hold per worker.
+    public var tcpConnectionsPerSource = 32
+    /// `tcp-idle-timeout`, RFC 7766 §6.2.3: close idle client connections, counted from the last completed
+    /// exchange; told to clients through RFC 7828 keepalive. Milliseconds.
     public var tcpIdleTimeout: UInt64 = 10_000
+    /// `tcp-write-timeout`: close a client connection whose answers make no progress for this long. Milliseconds.
+    public var tcpWriteTimeout: UInt64 = 5_000
+    /// `tcp-output-limit`: queued answer bytes beyond which a client connection is not read.
+    public var tcpOutputLimit = 128 * 1024
     /// Queries one TCP connection may have in flight at once (RFC 7766 §6.2.1.1 pipelining).
     public var maxPipelinedPerConnection = 64
+    /// `outgoing-range`: upstream sockets per worker, before the open-files limit is taken into account.
+    public var outgoingRange = 4096
+    /// Worker threads (`threads`), for sharing the open-files limit.
+    public var threads = 1
 
     /// Settings from a validated configuration; root hints are read from their file here.
     public init(_ configuration: Configuration) throws {
@@ -59,6 +71,13 @@ public struct ServerSettings: Sendable {
         resolver.prime = configuration.prime
         resolver.infrastructure.unknownServerTimeout = UInt64(max(configuration.upstreamTimeoutMilliseconds, 1))
         self.resolver = resolver
+        maxTCPConnections = configuration.incomingNumTCP
+        tcpConnectionsPerSource = configuration.tcpConnectionsPerSource
+        tcpIdleTimeout = UInt64(configuration.tcpIdleTimeout)
+        tcpWriteTimeout = UInt64(configuration.tcpWriteTimeout)
+        tcpOutputLimit = configuration.tcpOutputLimit
+        outgoingRange = configuration.outgoingRange
+        threads = max(configuration.threads, 1)
         cache = CacheConfiguration(maxBytes: configuration.cacheSize, minTTL: configuration.cacheMinTTL,
                                    maxTTL: configuration.cacheMaxTTL, maxNegativeTTL: configuration.cacheMaxNegativeTTL)
         client = ClientProtocol(maxUDPSize: configuration.maxUDPSize, minimalResponses: configuration.minimalResponses,
@@ -78,6 +97,17 @@ public struct ServerSettings: Sendable {
         validationLimits.skew = SignatureSkew(minimum: configuration.valSigSkewMin, maximum: configuration.valSigSkewMax)
         validation = configuration.validation
         reusePort = configuration.threads > 1
+    }
+
+    /// Descriptors kept back from the upstream sockets for listeners, the event loops, logs and files.
+    static let reservedDescriptors = 64
+
+    /// The most upstream sockets one worker opens: `outgoing-range`, lowered so that every worker's client
+    /// connections and upstream sockets fit in the open-files limit (at least 16, so resolution goes on).
+    public func upstreamSocketLimit(openFilesLimit: Int?) -> Int {
+        guard let openFilesLimit else { return outgoingRange }
+        let perWorker = (openFilesLimit - ServerSettings.reservedDescriptors) / threads - maxTCPConnections
+        return max(16, min(outgoingRange, perWorker))
     }
 
     /// The built-in IANA hints, or the zone-file text at `path`.

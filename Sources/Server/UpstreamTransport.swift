@@ -6,17 +6,32 @@ import ResolverCore
 /// socket (a fresh random source port, and the kernel drops datagrams from anyone but the server), or over
 /// TCP with RFC 1035 §4.2.2 length framing; a timer per query. Results go back as `ResolverEvent`s.
 ///
+/// Open sockets are capped (`socketLimit`, from `outgoing-range` and the open-files limit), so that a flood of
+/// queries to servers that never answer cannot use up the process's descriptors. Beyond the cap, or when the
+/// kernel has no descriptor to give, a UDP query goes out over a `SharedUDPSockets` pool instead (fewer random
+/// source ports while it lasts, the ID and 0x20 checks unchanged) and a TCP query fails at once, so the core
+/// tries another server or answers. Both are counted and logged at most once a minute.
+///
 /// Whether a reply is the one expected (ID, question, 0x20 case) is the core's decision: the transport hands
 /// over every decodable reply and closes the socket only once the core no longer waits for the token.
 final class UpstreamTransport {
     private let loop: EventLoop
     private let outgoingV4: SocketAddress?
     private let outgoingV6: SocketAddress?
+    /// The most sockets of their own queries hold at once (the shared pool's few come on top).
+    let socketLimit: Int
     /// Where results go: into the resolver, whose actions the server then performs.
     var deliver: (ResolverEvent) -> Void = { _ in }
     /// Asked after each delivered reply: does the core still wait for this token?
     var stillWaiting: (QueryToken) -> Bool = { _ in false }
+    /// Where warnings go (the server's log).
+    var log: (LogEntry) -> Void = { _ in }
     private var inFlight: [QueryToken: InFlight] = [:]
+    /// Sockets held by queries of their own (connected UDP, TCP).
+    private(set) var openSockets = 0
+    private var shared: SharedUDPSockets!
+    private var shortageLog = RateLimitedLog(interval: .seconds(60))
+    private var capLog = RateLimitedLog(interval: .seconds(60))
     private(set) var counters = Counters()
 
     struct Counters {
@@ -25,19 +40,29 @@ final class UpstreamTransport {
         var timeouts = 0
         var undecodableReplies = 0
         var sendFailures = 0
+        /// Queries that found every socket of the cap in use (UDP ones went over the shared pool).
+        var socketCapReached = 0
+        /// Sockets the kernel would not give (`EMFILE`, `ENFILE`, `ENOBUFS`, `ENOMEM`).
+        var descriptorShortages = 0
+        /// UDP queries sent over the shared pool.
+        var sharedSocketQueries = 0
     }
 
     private final class InFlight {
         var udp: UDPSocket?
         var tcp: TCPConnection?
+        /// Sent over the shared pool: its key there.
+        var sharedKey: SharedUDPSockets.Key?
         var timer: EventTimer?
-        var buffer: [UInt8] = []
     }
 
-    init(loop: EventLoop, outgoing: [IPAddress]) {
+    init(loop: EventLoop, outgoing: [IPAddress], socketLimit: Int = 4096) {
         self.loop = loop
+        self.socketLimit = max(socketLimit, 1)
         outgoingV4 = outgoing.first(where: \.isIPv4).flatMap { SocketAddress($0, port: 0) }
         outgoingV6 = outgoing.first(where: { !$0.isIPv4 }).flatMap { SocketAddress($0, port: 0) }
+        shared = SharedUDPSockets(loop: loop, sourceV4: outgoingV4, sourceV6: outgoingV6)
+        shared.onReply = { [unowned self] bytes, token, server in received(bytes, token: token, from: server) }
     }
 
     var outstanding: Int { inFlight.count }
@@ -59,15 +84,39 @@ final class UpstreamTransport {
             switch query.transport {
             case .udp:
                 counters.udpQueries += 1
-                let socket = try UDPSocket(loop: loop, connectedTo: server, from: source)
+                if openSockets >= socketLimit {
+                    capReached()
+                    try sendShared(bytes, query: query, entry: entry)
+                    return
+                }
+                let socket: UDPSocket
+                do {
+                    socket = try UDPSocket(loop: loop, connectedTo: server, from: source)
+                } catch where error.isResourceShortage {
+                    ranShort(error)
+                    try sendShared(bytes, query: query, entry: entry)
+                    return
+                }
+                openSockets += 1
                 socket.onDatagram = { [weak self] bytes, _ in self?.received(bytes, token: token, from: query.server) }
                 socket.onError = { [weak self] _ in self?.failed(token) }
                 entry.udp = socket
                 try socket.send(bytes)
             case .tcp:
                 counters.tcpQueries += 1
-                let connection = try TCPConnection(loop: loop, connectingTo: server, from: source,
+                guard openSockets < socketLimit else {
+                    capReached()
+                    throw IOError(.socket, code: 0)
+                }
+                let connection: TCPConnection
+                do {
+                    connection = try TCPConnection(loop: loop, connectingTo: server, from: source,
                                                    timeout: .milliseconds(Int64(query.timeout)))
+                } catch where error.isResourceShortage {
+                    ranShort(error)
+                    throw error
+                }
+                openSockets += 1
                 connection.onData = { [weak self] connection in self?.readFrames(connection, token: token, from: query.server) }
                 connection.onClose = { [weak self] _, _ in self?.failed(token) }
                 entry.tcp = connection
@@ -79,6 +128,29 @@ final class UpstreamTransport {
             finish(token)
             deliver(.networkError(token))
         }
+    }
+
+    private func sendShared(_ bytes: [UInt8], query: UpstreamQuery, entry: InFlight) throws(IOError) {
+        counters.sharedSocketQueries += 1
+        entry.sharedKey = try shared.send(bytes, id: query.message.header.id, to: query.server, token: query.token)
+    }
+
+    private func capReached() {
+        counters.socketCapReached += 1
+        let (tell, untold) = capLog.occurred(at: EventLoop.monotonicNanoseconds())
+        guard tell else { return }
+        let more = untold > 0 ? "; \(untold) more queries found it so since the last report" : ""
+        log(LogEntry(.warning, "upstream: all \(socketLimit) sockets of outgoing-range in use (servers slow to answer, "
+            + "or a flood); UDP queries share a pool of sockets meanwhile, TCP queries fail over\(more)"))
+    }
+
+    private func ranShort(_ error: IOError) {
+        counters.descriptorShortages += 1
+        let (tell, untold) = shortageLog.occurred(at: EventLoop.monotonicNanoseconds())
+        guard tell else { return }
+        let more = untold > 0 ? "; \(untold) more times since the last report" : ""
+        log(LogEntry(.warning, "upstream: \(error) with \(openSockets) sockets open; UDP queries share a pool of sockets "
+            + "meanwhile. Raise the open-files limit (ulimit -n) or lower outgoing-range\(more)"))
     }
 
     private func readFrames(_ connection: TCPConnection, token: QueryToken, from server: ServerAddress) {
@@ -117,11 +189,19 @@ final class UpstreamTransport {
     private func finish(_ token: QueryToken) {
         guard let entry = inFlight.removeValue(forKey: token) else { return }
         entry.timer?.cancel()
-        entry.udp?.close()
-        entry.tcp?.close()
+        if let socket = entry.udp {
+            socket.close()
+            openSockets -= 1
+        }
+        if let connection = entry.tcp {
+            connection.close()
+            openSockets -= 1
+        }
+        if let key = entry.sharedKey { shared.forget(key) }
     }
 
     func closeAll() {
         for token in Array(inFlight.keys) { finish(token) }
+        shared.closeAll()
     }
 }

@@ -52,14 +52,18 @@ struct Serve: ParsableCommand {
         }
         logger.info("validation: \(Serve.validationSummary(settings, anchors))")
         let workers = WorkerGroup(count: max(1, loaded.configuration.threads), settings: settings, anchors: anchors, logger: logger)
+        let started = loaded.configuration
+        var previous = started
         do {
             try workers.run { [options] in
                 // SIGHUP: read the file again; a bad one is logged and the old settings stay.
                 do {
                     let reloaded = try ConfigurationLoader.load(path: options.config, environment: ProcessInfo.processInfo.environment)
                     try reloaded.checkReferencedFiles()
-                    logger.notice("configuration reloaded from \(options.config)")
-                    return try ServerSettings(reloaded.configuration)
+                    let fresh = try ServerSettings(reloaded.configuration)
+                    logger.notice("configuration reloaded from \(options.config)\(Serve.reloadSummary(reloaded.configuration, started: started, previous: previous))")
+                    previous = reloaded.configuration
+                    return fresh
                 } catch {
                     logger.error("configuration reload failed, keeping the running one: \(error)")
                     return nil
@@ -70,6 +74,21 @@ struct Serve: ParsableCommand {
             throw ExitCode(1)
         }
         logger.notice("anchord stopped")
+    }
+
+    /// What a reload changes, for its log line: the keys applied since the previous reload, and those that differ
+    /// from the running process's start and keep their running values until a restart.
+    static func reloadSummary(_ reloaded: Configuration, started: Configuration, previous: Configuration) -> String {
+        let applied = reloaded.changedKeys(comparedTo: previous).filter { !$0.needsRestart }
+        let pending = reloaded.changedKeys(comparedTo: started).filter(\.needsRestart)
+        var parts: [String] = []
+        parts.append(applied.isEmpty ? "no change applied" : "applied: " + applied.map(\.rawValue).joined(separator: ", "))
+        if !pending.isEmpty {
+            parts.append("needs a restart to take effect (the running values stay): "
+                + pending.map { "\($0.rawValue) (running \(started.renderedText($0)), file \(reloaded.renderedText($0)))" }
+                    .joined(separator: ", "))
+        }
+        return "; " + parts.joined(separator: "; ")
     }
 
     /// What validation starts from, in one line: managed anchors with their trusted keys, static ones, NTAs.

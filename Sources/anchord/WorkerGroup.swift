@@ -28,12 +28,16 @@ final class WorkerGroup: @unchecked Sendable {
 
     /// Run until SIGTERM or SIGINT. `reload` is called on SIGHUP and returns the new settings (nil: keep).
     func run(reload: @escaping () -> ServerSettings?) throws {
+        // Several workers share their addresses through SO_REUSEPORT, which would let a second process share
+        // them too, silently: make sure nobody serves them yet.
+        if settings.reusePort { try ResolverServer.checkAddressesFree(settings) }
         let loop = try EventLoop()
         // Worker 0 runs the RFC 5011 refreshes for every worker; all of them validate from the shared board.
         let server = try ResolverServer(loop: loop, settings: settings, board: anchors.board, anchorManager: anchors.manager,
                                         anchorState: anchors.directory)
         server.log = { [logger] entry in logger.log(entry) }
         for address in server.listeningAddresses { logger.notice("listening on \(address) (UDP and TCP)") }
+        logger.info("limits per worker: \(server.limitsSummary)")
 
         var threads: [Thread] = []
         let started = DispatchSemaphore(value: 0)
@@ -73,6 +77,7 @@ final class WorkerGroup: @unchecked Sendable {
         try withExtendedLifetime(signals) { try loop.run() }
         server.shutdown()
         logger.info("worker 0 counters: \(server.counters)")
+        logger.info("worker 0 TCP listeners: \(server.listenerSummary)")
         logger.info("worker 0 resolver: \(server.statisticsSummary)")
     }
 

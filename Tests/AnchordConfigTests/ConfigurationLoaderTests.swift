@@ -29,6 +29,9 @@ private func loadError(_ yaml: String, environment: [String: String] = [:]) -> C
         #expect(c.port == 53)
         #expect(c.outgoingInterfaces.isEmpty)
         #expect(c.threads == 1)
+        #expect(c.incomingNumTCP == 512 && c.tcpConnectionsPerSource == 32)
+        #expect(c.tcpIdleTimeout == 10_000 && c.tcpWriteTimeout == 5_000)
+        #expect(c.tcpOutputLimit == 128 * 1024 && c.outgoingRange == 4096)
         #expect(c.accessControl.isEmpty)
         #expect(c.rootHints == "")
         #expect(c.prime && c.doIP4 && c.doIP6 && c.doNotQueryLocalhost && c.hardenGlue && c.qnameMinimisation)
@@ -66,6 +69,12 @@ private func loadError(_ yaml: String, environment: [String: String] = [:]) -> C
         port: 5300
         outgoing-interface: [192.0.2.1, "2001:db8::1"]
         threads: 4
+        incoming-num-tcp: 100
+        tcp-connections-per-source: 5
+        tcp-idle-timeout: 2000
+        tcp-write-timeout: 1500
+        tcp-output-limit: 256k
+        outgoing-range: 256
         access-control:
           - 192.0.2.0/24 allow
           - 198.51.100.0/24 deny
@@ -85,8 +94,8 @@ private func loadError(_ yaml: String, environment: [String: String] = [:]) -> C
         cache-max-negative-ttl: 60
         prefetch: yes
         minimal-responses: no
-        edns-buffer-size: 1232
-        edns-fallback-size: 1400
+        edns-buffer-size: 1400
+        edns-fallback-size: 1232
         max-udp-size: 1232
         validation: no
         auto-trust-anchor-file: [/etc/anchord/root.auto]
@@ -111,6 +120,9 @@ private func loadError(_ yaml: String, environment: [String: String] = [:]) -> C
         #expect(c.port == 5300)
         #expect(c.outgoingInterfaces.map(\.description) == ["192.0.2.1", "2001:db8::1"])
         #expect(c.threads == 4)
+        #expect(c.incomingNumTCP == 100 && c.tcpConnectionsPerSource == 5)
+        #expect(c.tcpIdleTimeout == 2000 && c.tcpWriteTimeout == 1500)
+        #expect(c.tcpOutputLimit == 256 * 1024 && c.outgoingRange == 256)
         #expect(c.accessControl.map(\.description) == ["192.0.2.0/24 allow", "198.51.100.0/24 deny", "2001:db8::/32 refuse"])
         #expect(c.rootHints == "/etc/anchord/root.hints")
         #expect(!c.prime && c.doIP4 && c.doIP6 && !c.doNotQueryLocalhost && !c.hardenGlue && !c.qnameMinimisation)
@@ -120,7 +132,7 @@ private func loadError(_ yaml: String, environment: [String: String] = [:]) -> C
         #expect(c.cacheMinTTL == 5 && c.cacheMaxTTL == 3600 && c.cacheMaxNegativeTTL == 60)
         #expect(c.prefetch)
         #expect(!c.minimalResponses)
-        #expect(c.ednsBufferSize == 1232 && c.ednsFallbackSize == 1400 && c.maxUDPSize == 1232)
+        #expect(c.ednsBufferSize == 1400 && c.ednsFallbackSize == 1232 && c.maxUDPSize == 1232)
         #expect(c.effectiveEDNSFallbackSize == 1232)
         #expect(!c.validation)
         #expect(c.trustAnchorFiles == ["/etc/anchord/root.key", "/etc/anchord/lab.key"])
@@ -257,6 +269,32 @@ private func loadError(_ yaml: String, environment: [String: String] = [:]) -> C
         #expect(error.key == "cache-min-ttl")
         let other = try #require(loadError("", environment: ["ANCHORD_CACHE_MIN_TTL": "100", "ANCHORD_CACHE_MAX_TTL": "10"]))
         #expect(other.origin == .environment(variable: "ANCHORD_CACHE_MIN_TTL"))
+    }
+
+    @Test func ednsFallbackSizeAboveEDNSBufferSizeIsAnError() throws {
+        let error = try #require(loadError("edns-buffer-size: 1232\nedns-fallback-size: 1400\n"))
+        #expect(error.key == "edns-fallback-size")
+        #expect(error.origin == .file(path: "test.yaml", line: 2))
+        #expect(error.message.contains("at most edns-buffer-size"))
+        let lowered = try #require(loadError("edns-buffer-size: 1000\n"))
+        #expect(lowered.key == "edns-buffer-size", "the default fallback (1232) is above it: blame the key that was set")
+        #expect(try load("edns-buffer-size: 1232\nedns-fallback-size: 1232\n").configuration.ednsFallbackSize == 1232)
+    }
+
+    @Test func aTCPOutputLimitBelowOneLargestAnswerIsAnError() throws {
+        let error = try #require(loadError("tcp-output-limit: 64k\n"))
+        #expect(error.key == "tcp-output-limit")
+        #expect(error.message.contains("out of range"))
+    }
+
+    @Test func onlyTheKeysASIGHUPCannotApplyNeedARestart() throws {
+        let running = try load("port: 5300\n").configuration
+        let reloaded = try load("port: 5301\ninterface: [127.0.0.2]\ncache-size: 8m\nthreads: 2\n"
+            + "outgoing-interface: [127.0.0.77]\nvalidation: no\naccess-control: [10.0.0.0/8 refuse]\ntcp-idle-timeout: 500\n").configuration
+        let changed = reloaded.changedKeys(comparedTo: running)
+        #expect(changed.filter(\.needsRestart) == [.interface, .port, .outgoingInterface, .threads, .cacheSize, .validation])
+        #expect(changed.filter { !$0.needsRestart } == [.tcpIdleTimeout, .accessControl])
+        #expect(running.changedKeys(comparedTo: running).isEmpty)
     }
 
     @Test func valSigSkewMinAboveMaxIsAnError() throws {

@@ -86,6 +86,19 @@ import Testing
         #expect(cache.state(of: server, at: 1).timeout == 250)
     }
 
+    @Test func aMonotonicClockSteppingBackNeitherTrapsNorPoisonsTheEstimate() {
+        var cache = InfrastructureCache()
+        cache.recordRTT(100, for: server, at: 0)
+        cache.recordTimeout(for: server, at: 0)
+        // Sent at 10 ms, "received" at 5 ms: the sample wraps to 2^64 − 5.
+        cache.recordRTT(5 &- 10, for: server, at: 5)
+        let state = cache.state(of: server, at: 5)
+        #expect(state.smoothedRTT == 100, "a wrapped sample is left out")
+        #expect(state.consecutiveTimeouts == 0, "the reply still ends the run of timeouts")
+        cache.recordRTT(UInt64(Int64.max), for: other, at: 5)
+        #expect(cache.state(of: other, at: 5).timeout == cache.configuration.maximumTimeout)
+    }
+
     @Test func timeoutsDoubleTheTimeoutUpToTheMaximum() {
         var cache = InfrastructureCache()
         cache.recordTimeout(for: server, at: 0)
