@@ -16,6 +16,8 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case qnameMinimisation = "qname-minimisation"
     case useCapsForID = "use-caps-for-id"
     case upstreamTimeoutMilliseconds = "upstream-timeout-ms"
+    case clientTimeoutMilliseconds = "client-timeout-ms"
+    case maxUpstreamQueries = "max-upstream-queries"
     case cacheSize = "cache-size"
     case cacheMinTTL = "cache-min-ttl"
     case cacheMaxTTL = "cache-max-ttl"
