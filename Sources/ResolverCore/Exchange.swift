@@ -61,8 +61,9 @@ public struct Exchange: Sendable {
         case udpSilent
         case tcpFailed(TCPFailure)
         case tcpWorked
-        /// Truncated, and TCP is known not to work: the answer cannot be had from this server.
-        case truncatedWithoutTCP
+        /// Truncated, and TCP is known not to work (failed this way before): the answer cannot be had from
+        /// this server.
+        case truncatedWithoutTCP(TCPFailure)
     }
 
     public enum Next: Sendable, Equatable {
@@ -99,7 +100,7 @@ public struct Exchange: Sendable {
     public private(set) var learned: Learned?
     /// What the attempts so far showed, oldest first; the caller takes them with `takeObservations()`.
     public private(set) var observations: [Observation] = []
-    private let tcpBroken: Bool
+    private let tcpFailure: TCPFailure?
     private let fallbackSize: UInt16
     private var fellBackInSize = false
     private var droppedEDNS = false
@@ -107,7 +108,7 @@ public struct Exchange: Sendable {
     /// Start an exchange with what is known about the server.
     public init(server: InfrastructureCache.ServerState, ednsSize: UInt16, fallbackSize: UInt16) {
         self.fallbackSize = min(fallbackSize, ednsSize)
-        tcpBroken = server.tcpFailure != nil
+        tcpFailure = server.tcpFailure
         let size = server.noEDNS ? nil : min(server.workingEDNSSize ?? ednsSize, ednsSize)
         current = Attempt(transport: server.tcpOnly ? .tcp : .udp, ednsSize: size,
                           timeout: server.tcpOnly ? Exchange.tcpTimeout(server.timeout) : server.timeout)
@@ -129,8 +130,8 @@ public struct Exchange: Sendable {
             if fellBackInSize, let size = current.ednsSize { observations.append(.udpLostAbove(size)) }
             if message.header.isTruncated {
                 observations.append(.truncated)
-                if tcpBroken {
-                    observations.append(.truncatedWithoutTCP)
+                if let tcpFailure {
+                    observations.append(.truncatedWithoutTCP(tcpFailure))
                     return .failed(.truncatedWithoutTCP)
                 }
                 current.transport = .tcp

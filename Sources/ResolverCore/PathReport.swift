@@ -37,7 +37,9 @@ struct PathReport {
             if failure == .connectRefused { networkErrors += 1 } else { silences += 1 }
             note("\(failure)", server: server, zone: zone)
         case .tcpWorked: break
-        case .truncatedWithoutTCP: note("TCP not tried again (failed before)", server: server, zone: zone)
+        case let .truncatedWithoutTCP(failure):
+            if failure == .connectRefused { networkErrors += 1 } else { silences += 1 }
+            note("TCP not tried again (\(failure) before)", server: server, zone: zone)
         }
     }
 

@@ -323,7 +323,7 @@ public final class Resolver {
         learn(exchange.takeObservations(), query)
         switch next {
         case let .send(attempt):
-            transmit(query, exchange: exchange, attempt: attempt)
+            retry(query, exchange: exchange, attempt: attempt)
         case let .done(reply):
             infrastructure.recordRTT(now.milliseconds &- query.sentAt, for: server, at: now.milliseconds)
             if let learned = exchange.learned {
@@ -361,7 +361,7 @@ public final class Resolver {
         }
         switch next {
         case let .send(attempt):
-            transmit(query, exchange: exchange, attempt: attempt)
+            retry(query, exchange: exchange, attempt: attempt)
         case .failed(.tcp), .failed(.truncatedWithoutTCP):
             // The server answers over UDP; only its TCP path is broken (remembered by `learn`).
             serverFailed(query)
@@ -375,6 +375,17 @@ public final class Resolver {
     private func matches(sent: Question, received: Question) -> Bool {
         guard sent.type == received.type, sent.rrClass == received.rrClass else { return false }
         return configuration.useCapsForID ? sent.name.isIdentical(to: received.name) : sent.name == received.name
+    }
+
+    /// The exchange's next attempt, if the question's budget allows one more query; otherwise the server
+    /// counts as failed, and the resolution ends on the work limit when it next advances.
+    private func retry(_ query: PendingQuery, exchange: Exchange, attempt: Exchange.Attempt) {
+        let owner = resolutions[query.resolution]?.budgetOwner ?? query.resolution
+        if let budget = budgets[owner], budget.upstreamQueries >= configuration.limits.maxUpstreamQueries {
+            serverFailed(query)
+            return
+        }
+        transmit(query, exchange: exchange, attempt: attempt)
     }
 
     /// Send (or re-send) a query for `resolution` to `server` in the given attempt shape.
