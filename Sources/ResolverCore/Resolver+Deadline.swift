@@ -31,10 +31,16 @@ extension Resolver {
     }
 
     /// The SERVFAIL a question gets at its deadline: what each server's path did, or where it was waiting.
-    func deadlineAnswer(_ budget: WorkBudget) -> Answer {
+    /// `waitedForPriming`: what priming's servers did, for a question that spent its time waiting for it.
+    func deadlineAnswer(_ budget: WorkBudget, waitedForPriming: PathReport? = nil) -> Answer {
         var text = "no answer within \(configuration.limits.clientTimeout) ms for \(budget.question.name) \(budget.question.type)"
-        if !budget.paths.entries.isEmpty { text += "; " + budget.paths.summary() }
-        return .servFail(budget.question, budget.paths.code, text)
+        var paths = budget.paths
+        if paths.entries.isEmpty, let priming = waitedForPriming, !priming.entries.isEmpty {
+            text += "; waiting for priming (. NS)"
+            paths = priming
+        }
+        if !paths.entries.isEmpty { text += "; " + paths.summary() }
+        return .servFail(budget.question, paths.code, text)
     }
 
     /// `owner`'s deadline has passed: drop every resolution spending its budget and their upstream queries
@@ -47,7 +53,8 @@ extension Resolver {
             waitingForPriming.removeAll { $0 == member }
             cancelQueries(of: member)
         }
-        let answer = deadlineAnswer(budget)
+        let primingPaths = waitingForPriming.contains(owner) ? priming.flatMap { budgets[$0]?.paths } : nil
+        let answer = deadlineAnswer(budget, waitedForPriming: primingPaths)
         if resolutions[owner] != nil {
             waitingForPriming.removeAll { $0 == owner }
             cancelQueries(of: owner)
