@@ -234,6 +234,12 @@ for i in 1 2 3 4 5; do
     expect "silent: small$i. cost at most 10 upstream queries ($((udp + syn)))" test $((udp + syn)) -le 10
 done
 stop
+summary=$(grep -o 'worker 0 resolver: .*' "$work/anchord.log" || true)
+echo "     silent   $summary"
+deadlines=$(sed -nE 's/.*deadlines hit ([0-9]+).*/\1/p' <<<"$summary")
+cancelled=$(sed -nE 's/.*cancelled ([0-9]+).*/\1/p' <<<"$summary")
+expect "silent: the deadline ended work in flight (deadlines hit ${deadlines:-?}, upstream queries cancelled ${cancelled:-?})" \
+    test "${deadlines:-0}" -ge 1 -a "${cancelled:-0}" -ge 1
 expect "anchord logged no crash" bash -c '! grep -qiE "fatal|crash|trap" "$1"' _ "$work/anchord.log"
 
 finish
