@@ -71,7 +71,7 @@ mkdir -p "$work/keys" "$work/state"
 ksk=$(dnssec-keygen -q -K "$work/keys" -a ECDSAP256SHA256 -f KSK .)
 zsk=$(dnssec-keygen -q -K "$work/keys" -a ECDSAP256SHA256 .)
 sed 's/;.*//' "$work/keys/$ksk.key" "$work/keys/$zsk.key" >>"$work/root.zone"
-dnssec-signzone -q -K "$work/keys" -o . -f "$work/root.signed" "$work/root.zone" "$work/keys/$ksk" "$work/keys/$zsk" >/dev/null
+dnssec-signzone -q -d "$work" -K "$work/keys" -o . -f "$work/root.signed" "$work/root.zone" "$work/keys/$ksk" "$work/keys/$zsk" >/dev/null
 sed 's/;.*//; /^[[:space:]]*$/d' "$work/keys/$ksk.key" >"$work/root.anchor"
 cat >"$work/nsd.conf" <<EOF
 server:
