@@ -22,6 +22,8 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case qnameMinimisation = "qname-minimisation"
     case useCapsForID = "use-caps-for-id"
     case upstreamTimeoutMilliseconds = "upstream-timeout-ms"
+    case clientTimeoutMilliseconds = "client-timeout-ms"
+    case maxUpstreamQueries = "max-upstream-queries"
     case cacheSize = "cache-size"
     case cacheMinTTL = "cache-min-ttl"
     case cacheMaxTTL = "cache-max-ttl"
@@ -73,7 +75,8 @@ public enum ConfigKey: String, CaseIterable, Sendable {
             true
         case .incomingNumTCP, .tcpConnectionsPerSource, .tcpIdleTimeout, .tcpWriteTimeout, .tcpOutputLimit, .accessControl,
              .prime, .doIP4, .doIP6, .doNotQueryLocalhost, .hardenGlue, .qnameMinimisation, .useCapsForID, .minimalResponses,
-             .ednsBufferSize, .ednsFallbackSize, .maxUDPSize, .rootKeySentinel, .valSigSkewMin, .valSigSkewMax:
+             .ednsBufferSize, .ednsFallbackSize, .maxUDPSize, .rootKeySentinel, .valSigSkewMin, .valSigSkewMax,
+             .clientTimeoutMilliseconds, .maxUpstreamQueries:
             false
         }
     }

@@ -37,6 +37,8 @@ extension Configuration {
         case .qnameMinimisation: qnameMinimisation = try value.bool()
         case .useCapsForID: useCapsForID = try value.bool()
         case .upstreamTimeoutMilliseconds: upstreamTimeoutMilliseconds = try value.integer(in: 10...60_000)
+        case .clientTimeoutMilliseconds: clientTimeoutMilliseconds = try value.integer(in: 100...60_000)
+        case .maxUpstreamQueries: maxUpstreamQueries = try value.integer(in: 4...1_000)
         case .cacheSize:
             cacheSize = try value.value { text throws(InvalidValue) in
                 try ConfigValue.parseSize(text, in: Configuration.cacheSizeRange)
@@ -94,6 +96,8 @@ extension Configuration {
         case .qnameMinimisation: .bool(qnameMinimisation)
         case .useCapsForID: .bool(useCapsForID)
         case .upstreamTimeoutMilliseconds: .plain("\(upstreamTimeoutMilliseconds)")
+        case .clientTimeoutMilliseconds: .plain("\(clientTimeoutMilliseconds)")
+        case .maxUpstreamQueries: .plain("\(maxUpstreamQueries)")
         case .cacheSize: .plain(ConfigValue.renderSize(cacheSize))
         case .cacheMinTTL: .plain("\(cacheMinTTL)")
         case .cacheMaxTTL: .plain("\(cacheMaxTTL)")

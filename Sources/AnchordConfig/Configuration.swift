@@ -65,6 +65,11 @@ public struct Configuration: Sendable, Equatable {
     public var useCapsForID: Bool = false
     /// `upstream-timeout-ms`: the first wait for an upstream reply before a retry, in milliseconds.
     public var upstreamTimeoutMilliseconds: Int = 376
+    /// `client-timeout-ms`: every client question is answered within this time, SERVFAIL with an Extended
+    /// DNS Error when nothing better is known; below dig's default 5 s.
+    public var clientTimeoutMilliseconds: Int = 3_500
+    /// `max-upstream-queries`: upstream queries one client question may cause, sub-lookups included.
+    public var maxUpstreamQueries: Int = 64
 
     // MARK: Cache
 

@@ -91,6 +91,9 @@ public struct AnchorManager: Sendable {
         refreshing.remove(zone)
         guard var anchor = anchors[zone] else { return nil }
         let outcome: RefreshOutcome
+        /// What makes two failures "the same" for the once-an-hour warning: a failed lookup's rcode and EDE code
+        /// (its text names the servers and paths tried, which vary), or the tracker's message.
+        var lookupCause: String?
         if answer.rcode == .noError,
            let keys = answer.answer.first(where: { $0.rrset.type == .dnskey && $0.rrset.name == zone }) {
             outcome = anchor.refresh(with: keys, crypto: crypto, limits: limits, timers: timers, now: now)
@@ -100,15 +103,17 @@ public struct AnchorManager: Sendable {
             if let error = answer.extendedError {
                 reason += " (EDE \(error.code.rawValue)\(error.text.isEmpty ? "" : ": " + error.text))"
             }
+            lookupCause = "\(answer.rcode) \(answer.extendedError.map { String($0.code.rawValue) } ?? "-")"
             outcome = anchor.refreshFailed(reason, timers: timers, now: now)
         }
         anchors[zone] = anchor
         var log = outcome.changes.map { LogEntry(.notice, "trust anchor: \($0.text)") }
         if !outcome.accepted {
             let text = outcome.message ?? anchor.lastError ?? "refresh failed"
+            let cause = lookupCause ?? text
             let last = failureLogged[zone]
-            if last == nil || last?.text != text || now - (last?.at ?? 0) >= 3600 {
-                failureLogged[zone] = (now, text)
+            if last == nil || last?.text != cause || now - (last?.at ?? 0) >= 3600 {
+                failureLogged[zone] = (now, cause)
                 log.append(LogEntry(.warning, "trust anchor for \(zone): refresh failed (\(anchor.failures) in a row): \(text); "
                     + "next try in \(max(0, anchor.nextRefresh - now)) s"))
             }

@@ -3,7 +3,10 @@ import DNSWire
 /// What the resolver has learned about each authoritative server address: round-trip time, timeouts,
 /// which EDNS size and transport work, and for which zones it is lame. Like Unbound's infra cache.
 ///
-/// Entries expire (`hostTTL`) so that a server that recovers is tried normally again.
+/// Entries expire (`hostTTL`) so that a server that recovers is tried normally again. What failed expires
+/// sooner (`failureTTL`, `silentHoldDown`): a TCP path found broken is not tried again for a while, and a
+/// server that stayed silent through `silentThreshold` exchanges in a row is not asked until its hold-down
+/// has passed (then one exchange probes it), so later questions go straight to what works, or fail at once.
 public struct InfrastructureCache: Sendable {
     /// RTT estimate and retransmission timeout for one server (RFC 6298 smoothing, as Unbound uses).
     public struct ServerState: Sendable, Equatable {
@@ -18,6 +21,11 @@ public struct InfrastructureCache: Sendable {
         public var tcpOnly = false
         /// The server rejected EDNS (FORMERR without OPT, RFC 6891 §7): query it without.
         public var noEDNS = false
+        /// TCP to this server failed this way, until `tcpFailureExpires` (monotonic milliseconds).
+        public var tcpFailure: Exchange.TCPFailure?
+        public var tcpFailureExpires: UInt64 = 0
+        /// When the last exchange that got no reply at all ended (monotonic milliseconds).
+        public var lastSilence: UInt64 = 0
         /// When this entry stops being trusted (monotonic milliseconds).
         public var expires: UInt64
     }
@@ -30,9 +38,16 @@ public struct InfrastructureCache: Sendable {
         /// Timeout for a server never heard from (Unbound: 376 ms).
         public var unknownServerTimeout: UInt64 = 376
         public var minimumTimeout: UInt64 = 50
-        public var maximumTimeout: UInt64 = 12_000
+        /// The backoff stops here: a server slower than this is as good as silent within a client's deadline.
+        public var maximumTimeout: UInt64 = 1_500
         /// How long what was learned about a server is kept (Unbound infra-host-ttl: 900 s).
         public var hostTTL: UInt64 = 900_000
+        /// How long a failed TCP path is remembered (Unbound keeps a timed-out server 120 s before probing).
+        public var failureTTL: UInt64 = 120_000
+        /// Exchanges in a row with no reply at all after which a server counts as unreachable.
+        public var silentThreshold = 3
+        /// How long an unreachable server is left alone before one exchange probes it again.
+        public var silentHoldDown: UInt64 = 30_000
         /// How long a server stays marked lame for a zone.
         public var lameTTL: UInt64 = 900_000
         /// Servers whose timeout is within this band of the best are chosen among at random (Unbound: 400 ms).
@@ -51,7 +66,10 @@ public struct InfrastructureCache: Sendable {
 
     /// The state for `server`, a fresh one when unknown or expired.
     public func state(of server: ServerAddress, at now: UInt64) -> ServerState {
-        if let state = servers[server], state.expires > now { return state }
+        if var state = servers[server], state.expires > now {
+            if state.tcpFailure != nil, state.tcpFailureExpires <= now { state.tcpFailure = nil }
+            return state
+        }
         return ServerState(timeout: configuration.unknownServerTimeout, expires: now + configuration.hostTTL)
     }
 
@@ -86,7 +104,31 @@ public struct InfrastructureCache: Sendable {
         var state = self.state(of: server, at: now)
         state.timeout = min(configuration.maximumTimeout, state.timeout * 2)
         state.consecutiveTimeouts += 1
+        state.lastSilence = now
         state.expires = now + configuration.hostTTL
+        servers[server] = state
+    }
+
+    /// Whether `server` stayed silent `silentThreshold` times in a row and its hold-down has not passed.
+    public func isUnreachable(_ server: ServerAddress, at now: UInt64) -> Bool {
+        let state = self.state(of: server, at: now)
+        return state.consecutiveTimeouts >= configuration.silentThreshold && now < state.lastSilence + configuration.silentHoldDown
+    }
+
+    /// UDP answers above `size` are lost on the way to us, answers at `size` arrive: ask at `size` from now on.
+    public mutating func recordLostAbove(_ size: UInt16, for server: ServerAddress, at now: UInt64) {
+        var state = self.state(of: server, at: now)
+        state.workingEDNSSize = min(state.workingEDNSSize ?? size, size)
+        state.expires = now + configuration.hostTTL
+        servers[server] = state
+    }
+
+    /// TCP to `server` failed (nil: it worked, forget an earlier failure).
+    public mutating func recordTCP(_ failure: Exchange.TCPFailure?, for server: ServerAddress, at now: UInt64) {
+        var state = self.state(of: server, at: now)
+        state.tcpFailure = failure
+        state.tcpFailureExpires = failure == nil ? 0 : now + configuration.failureTTL
+        state.expires = max(state.expires, state.tcpFailureExpires)
         servers[server] = state
     }
 

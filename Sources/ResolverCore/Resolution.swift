@@ -67,7 +67,7 @@ struct Resolution {
     let budgetOwner: ResolutionID
     /// Questions of the resolutions this one is nested in: never looked up again below (cycle breaking).
     let ancestry: [Question]
-    /// When resolution started (monotonic milliseconds), for `WorkLimits.maxResolutionTime`.
+    /// When resolution started (monotonic milliseconds).
     let started: UInt64
 
     /// The name being resolved now (the question's name, or the target of the last CNAME/DNAME).
@@ -103,9 +103,17 @@ struct Resolution {
     var current: Question { Question(name: name, type: question.type, rrClass: question.rrClass) }
 }
 
-/// The work one client question has caused so far, checked against `WorkLimits`.
+/// The work one client question has caused so far, checked against `WorkLimits`: one budget for the question
+/// and everything it causes (CNAME targets, NS-address lookups, the DNSKEY and DS lookups of its validation),
+/// kept until its clients are answered. Priming and background work have budgets of their own.
 struct WorkBudget {
+    /// The question the budget's owner was started for.
+    var question: Question
+    /// When the owner must be answered, whatever is in flight (monotonic milliseconds).
+    var deadline: UInt64
     var upstreamQueries = 0
     var nsLookups = 0
     var failedNSLookups = 0
+    /// What each server's path did, for the Extended DNS Error of a failure.
+    var paths = PathReport()
 }

@@ -29,19 +29,20 @@ extension Resolver {
     }
 
     private func budget(of resolution: Resolution) -> WorkBudget {
-        budgets[resolution.budgetOwner] ?? WorkBudget()
+        budgets[resolution.budgetOwner] ?? WorkBudget(question: resolution.question, deadline: .max)
     }
 
     func advance(_ r: inout Resolution) -> Step {
         let limits = configuration.limits
         while true {
-            let owner = resolutions[r.budgetOwner]?.started ?? r.started
-            if now.milliseconds &- owner > limits.maxResolutionTime {
-                return .finished(.servFail(r.question, .noReachableAuthority,
-                                           "gave up after \(limits.maxResolutionTime) ms resolving \(r.current)"))
+            if let budget = budgets[r.budgetOwner], now.milliseconds >= budget.deadline {
+                return .finished(deadlineAnswer(budget))
             }
             if budget(of: r).upstreamQueries >= limits.maxUpstreamQueries {
-                return .finished(.servFail(r.question, .other, "work limit: more than \(limits.maxUpstreamQueries) upstream queries for \(r.question)"))
+                statistics.budgetsExhausted += 1
+                let asked = budgets[r.budgetOwner]?.question ?? r.question
+                return .finished(.servFail(r.question, .other,
+                                           "work limit: \(limits.maxUpstreamQueries) upstream queries (max-upstream-queries) spent on \(asked.name) \(asked.type), at \(r.current.name) \(r.current.type)"))
             }
             if r.cut == nil {
                 if r.purpose != .priming, !(r.bypassCache && r.chain.isEmpty), let step = answerFromCache(&r) {
@@ -62,7 +63,7 @@ extension Resolver {
                 r.minimisedLabels = r.cut?.zone.labelCount ?? 0
             }
             guard var cut = r.cut else { continue }
-            if let server = chooseServer(&cut) {
+            if let server = chooseServer(&cut, for: r.budgetOwner) {
                 r.cut = cut
                 startQuery(r.id, zone: cut.zone, server: server, question: nextQuestion(r, zone: cut.zone))
                 return .wait
@@ -89,8 +90,18 @@ extension Resolver {
                 return .finished(.servFail(r.question, .noReachableAuthority,
                                            "work limit: too many name server lookups for zone \(cut.zone)"))
             }
-            return .finished(.servFail(r.question, .noReachableAuthority, "no reachable authority for zone \(cut.zone)"))
+            return .finished(unreachable(r, zone: cut.zone))
         }
+    }
+
+    /// No server of `zone` could be asked or answered: EDE 22 (or 23 when the network said no), with what
+    /// each server's path did.
+    private func unreachable(_ r: Resolution, zone: Name) -> Answer {
+        guard var paths = budgets[r.budgetOwner]?.paths, !paths.entries.isEmpty else {
+            return .servFail(r.question, .noReachableAuthority, "no reachable authority for zone \(zone)")
+        }
+        paths.zone = zone
+        return .servFail(r.question, paths.code, "no reachable authority for \(r.current.name) \(r.current.type): " + paths.summary())
     }
 
     private enum CacheStep {
@@ -175,8 +186,9 @@ extension Resolver {
     }
 
     /// The server to ask next: usable addresses of the cut's NS names not yet tried, chosen by RTT.
-    private func chooseServer(_ cut: inout ZoneCut) -> ServerAddress? {
+    private func chooseServer(_ cut: inout ZoneCut, for owner: ResolutionID) -> ServerAddress? {
         var candidates: [ServerAddress] = []
+        var unreachable: [ServerAddress] = []
         for name in cut.nsNames {
             let known = addresses(of: name, in: cut)
             var ips: [IPAddress] = []
@@ -187,8 +199,16 @@ extension Resolver {
                 let server = ServerAddress(ip, port: configuration.upstreamPort)
                 if cut.triedServers.contains(server) || candidates.contains(server) { continue }
                 if infrastructure.isLame(server, for: cut.zone, at: now.milliseconds) { continue }
+                if infrastructure.isUnreachable(server, at: now.milliseconds) {
+                    unreachable.append(server)
+                    continue
+                }
                 candidates.append(server)
             }
+        }
+        for server in unreachable {
+            let silent = infrastructure.state(of: server, at: now.milliseconds).consecutiveTimeouts
+            budgets[owner]?.paths.note("silent \(silent) times in a row, not asked for now", server: server, zone: cut.zone)
         }
         guard let server = infrastructure.select(from: candidates, at: now.milliseconds, using: &random) else { return nil }
         cut.triedServers.insert(server)

@@ -130,8 +130,9 @@ extension Resolver {
     /// End resolution `id`: answer its clients, or hand the result to the resolution waiting for it.
     func finish(_ id: ResolutionID, _ answer: Answer) {
         guard let r = resolutions.removeValue(forKey: id) else { return }
-        budgets[id] = nil
-        for (token, query) in pending where query.resolution == id { pending[token] = nil }
+        // A client question's budget lasts until its clients are answered: its validation spends it too.
+        if r.purpose != .client { budgets[id] = nil }
+        cancelQueries(of: id)
         switch r.purpose {
         case .client:
             var answer = answer

@@ -52,11 +52,11 @@ extension Resolver {
         switch step {
         case let .needDNSKEY(zone):
             let child = newResolution(question: Question(name: zone, type: .dnskey), purpose: .chainLookup(validation: id),
-                                      budgetOwner: nil, ancestry: [])
+                                      budgetOwner: id, ancestry: [])
             run(child)
         case let .needDS(zone):
             let child = newResolution(question: Question(name: zone, type: .ds), purpose: .chainLookup(validation: id),
-                                      budgetOwner: nil, ancestry: [])
+                                      budgetOwner: id, ancestry: [])
             run(child)
         case let .done(result):
             guard var pending = validations.removeValue(forKey: id) else { return }
@@ -94,8 +94,19 @@ extension Resolver {
     }
 
     /// A DNSKEY or DS lookup made for validation `id` has ended with `answer`.
+    ///
+    /// A lookup that failed for want of a server (EDE 22 or 23) or of budget says nothing about DNSSEC: the
+    /// answer is SERVFAIL with that lookup's error, not with a DNSSEC code (not remembered as bogus; CD=1
+    /// clients still get the data, unvalidated).
     func chainLookupFinished(_ id: ResolutionID, question: Question, _ answer: Answer) {
         guard var pending = validations[id] else { return }
+        if answer.rcode == .servFail, let error = answer.extendedError, Self.isTransportOrLimitFailure(error) {
+            validations[id] = nil
+            pending.answer.security = .bogus(ExtendedDNSError(code: error.code,
+                text: "\(question.name) \(question.type) lookup for validation failed: \(error.text)"))
+            answerClients(id, pending.answer)
+            return
+        }
         let step: ChainStep
         if question.type == .dnskey {
             let keys = answer.rcode == .noError
@@ -117,8 +128,15 @@ extension Resolver {
         advanceValidation(id, step)
     }
 
+    /// Whether a lookup's SERVFAIL came from reaching no server or from a work limit, not from the data.
+    static func isTransportOrLimitFailure(_ error: ExtendedDNSError) -> Bool {
+        error.code == .noReachableAuthority || error.code == .networkError
+            || (error.code == .other && error.text.hasPrefix("work limit"))
+    }
+
     /// Give every client waiting on `id` its answer and forget the question.
     func answerClients(_ id: ResolutionID, _ answer: Answer) {
+        budgets[id] = nil
         inFlight[answer.question] = nil
         for client in clients.removeValue(forKey: id) ?? [] {
             actions.append(.answer(client, answer))

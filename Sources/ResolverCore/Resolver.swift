@@ -27,7 +27,10 @@ public enum ResolverEvent: Sendable {
     case timeout(QueryToken)
     /// The transport could not send or the connection failed (also: a reply that could not be decoded).
     case networkError(QueryToken)
-    /// The time asked for with `ResolverAction.wakeUp` has come (or any later time): run what is due.
+    /// A TCP connection for the upstream query could not be set up (or carried no answer in time).
+    case connectFailed(QueryToken, Exchange.TCPFailure)
+    /// The time asked for with `ResolverAction.wakeUp` or `.wakeAfter` has come (or any later time): run what
+    /// is due.
     case wake
 }
 
@@ -38,6 +41,8 @@ public struct UpstreamQuery: Sendable, Equatable {
     public var message: Message
     public var transport: Exchange.Transport
     public var timeout: UInt64
+    /// Over TCP: how long the connection may take to set up, within `timeout` (`Exchange.connectTimeout`).
+    public var connectTimeout: UInt64 = Exchange.minimumTCPTimeout
 }
 
 /// The resolver's answer to a client question, ready to be put into a response message.
@@ -114,6 +119,12 @@ public enum ResolverAction: Sendable, Equatable {
     /// Deliver `ResolverEvent.wake` at this wall-clock time (seconds since the epoch), replacing any earlier
     /// request: the core keeps its own timers and says when the next one is due.
     case wakeUp(at: Int64)
+    /// Deliver `ResolverEvent.wake` once this many milliseconds have passed on the monotonic clock, replacing
+    /// any earlier request of this kind: the next client question's deadline is due then.
+    case wakeAfter(milliseconds: UInt64)
+    /// The upstream query no longer matters (its question hit its deadline, or was answered another way):
+    /// close its socket; a reply or timeout for it is ignored.
+    case cancel(QueryToken)
     /// A managed trust anchor changed: write its state file (atomically) before relying on it across restarts.
     case saveAnchor(ManagedAnchor)
     /// Tell the operator.
@@ -151,6 +162,12 @@ public final class Resolver {
     var inFlight: [Question: ResolutionID] = [:]
     var pending: [QueryToken: PendingQuery] = [:]
     var budgets: [ResolutionID: WorkBudget] = [:]
+    /// Budget owners by deadline, oldest first (every owner gets the same timeout, so appending keeps the
+    /// order; after a reload that shortens it, a new deadline may wait behind older ones); from `deadlineHead`.
+    var deadlines: [(at: UInt64, owner: ResolutionID)] = []
+    var deadlineHead = 0
+    /// The deadline the front end was last asked to wake us for.
+    var requestedWake: UInt64?
     var priming: ResolutionID?
     var waitingForPriming: [ResolutionID] = []
     var runQueue: [ResolutionID] = []
@@ -172,6 +189,10 @@ public final class Resolver {
         public var upstreamTimeouts = 0
         /// Replies that did not match an outstanding query (wrong address, ID or question): ignored.
         public var unmatchedReplies = 0
+        /// Client questions (and priming or background work) answered SERVFAIL at their deadline.
+        public var deadlinesHit = 0
+        /// Questions ended by `WorkLimits.maxUpstreamQueries`.
+        public var budgetsExhausted = 0
     }
 
     /// An upstream query waiting for its reply.
@@ -213,13 +234,17 @@ public final class Resolver {
     public func handle(_ event: ResolverEvent, at now: Moment) -> [ResolverAction] {
         self.now = now
         actions = []
+        if case .wake = event { requestedWake = nil }
+        expireDeadlines()
         switch event {
         case let .query(client, question): receive(client, question)
         case let .reply(token, server, message): receiveReply(token, from: server, message)
         case let .timeout(token): receiveFailure(token, .timeout)
         case let .networkError(token): receiveFailure(token, .networkError)
+        case let .connectFailed(token, failure): receiveFailure(token, .connectFailed(failure))
         case .wake: wake()
         }
+        requestDeadlineWake()
         if rootKeySentinel { applyRootKeySentinel() }
         let result = actions
         actions = []
@@ -278,7 +303,11 @@ public final class Resolver {
         let minimise = configuration.qnameMinimisation && purpose != .priming
         resolutions[id] = Resolution(id: id, question: question, purpose: purpose, budgetOwner: budgetOwner ?? id,
                                      ancestry: ancestry, minimise: minimise, started: now.milliseconds)
-        if budgetOwner == nil { budgets[id] = WorkBudget() }
+        if budgetOwner == nil {
+            let deadline = now.milliseconds + configuration.limits.clientTimeout
+            budgets[id] = WorkBudget(question: question, deadline: deadline)
+            deadlines.append((deadline, id))
+        }
         return id
     }
 
@@ -290,9 +319,11 @@ public final class Resolver {
         }
         pending[token] = nil
         var exchange = query.exchange
-        switch exchange.handle(.reply(message)) {
+        let next = exchange.handle(.reply(message))
+        learn(exchange.takeObservations(), query)
+        switch next {
         case let .send(attempt):
-            transmit(query, exchange: exchange, attempt: attempt)
+            retry(query, exchange: exchange, attempt: attempt)
         case let .done(reply):
             infrastructure.recordRTT(now.milliseconds &- query.sentAt, for: server, at: now.milliseconds)
             if let learned = exchange.learned {
@@ -305,13 +336,35 @@ public final class Resolver {
         }
     }
 
+    /// Remember what the attempt showed about the server's path, and note it for the question's EDE.
+    private func learn(_ observations: [Exchange.Observation], _ query: PendingQuery) {
+        let owner = resolutions[query.resolution]?.budgetOwner ?? query.resolution
+        for observation in observations {
+            budgets[owner]?.paths.note(observation, server: query.server, zone: query.zone)
+            switch observation {
+            case let .udpLostAbove(size): infrastructure.recordLostAbove(size, for: query.server, at: now.milliseconds)
+            case let .tcpFailed(failure): infrastructure.recordTCP(failure, for: query.server, at: now.milliseconds)
+            case .tcpWorked: infrastructure.recordTCP(nil, for: query.server, at: now.milliseconds)
+            case .truncated, .udpSilent, .truncatedWithoutTCP: break
+            }
+        }
+    }
+
     private func receiveFailure(_ token: QueryToken, _ result: Exchange.Result) {
         guard let query = pending.removeValue(forKey: token) else { return }
         if case .timeout = result { statistics.upstreamTimeouts += 1 }
         var exchange = query.exchange
-        switch exchange.handle(result) {
+        let next = exchange.handle(result)
+        learn(exchange.takeObservations(), query)
+        if case .networkError = result {
+            budgets[resolutions[query.resolution]?.budgetOwner ?? query.resolution]?.paths.noteNetworkError(server: query.server, zone: query.zone)
+        }
+        switch next {
         case let .send(attempt):
-            transmit(query, exchange: exchange, attempt: attempt)
+            retry(query, exchange: exchange, attempt: attempt)
+        case .failed(.tcp), .failed(.truncatedWithoutTCP):
+            // The server answers over UDP; only its TCP path is broken (remembered by `learn`).
+            serverFailed(query)
         case .done, .failed:
             infrastructure.recordTimeout(for: query.server, at: now.milliseconds)
             serverFailed(query)
@@ -322,6 +375,17 @@ public final class Resolver {
     private func matches(sent: Question, received: Question) -> Bool {
         guard sent.type == received.type, sent.rrClass == received.rrClass else { return false }
         return configuration.useCapsForID ? sent.name.isIdentical(to: received.name) : sent.name == received.name
+    }
+
+    /// The exchange's next attempt, if the question's budget allows one more query; otherwise the server
+    /// counts as failed, and the resolution ends on the work limit when it next advances.
+    private func retry(_ query: PendingQuery, exchange: Exchange, attempt: Exchange.Attempt) {
+        let owner = resolutions[query.resolution]?.budgetOwner ?? query.resolution
+        if let budget = budgets[owner], budget.upstreamQueries >= configuration.limits.maxUpstreamQueries {
+            serverFailed(query)
+            return
+        }
+        transmit(query, exchange: exchange, attempt: attempt)
     }
 
     /// Send (or re-send) a query for `resolution` to `server` in the given attempt shape.
@@ -337,8 +401,10 @@ public final class Resolver {
         statistics.upstreamQueries += 1
         let edns = attempt.ednsSize.map { EDNS(udpPayloadSize: $0, dnssecOK: configuration.dnssecOK) }
         let message = Message.query(id: next.id, question: next.question, edns: edns)
+        let udpTimeout = infrastructure.state(of: query.server, at: now.milliseconds).timeout
         actions.append(.send(UpstreamQuery(token: token, server: query.server, message: message,
-                                           transport: attempt.transport, timeout: attempt.timeout)))
+                                           transport: attempt.transport, timeout: attempt.timeout,
+                                           connectTimeout: min(attempt.timeout, Exchange.connectTimeout(udpTimeout: udpTimeout)))))
     }
 
     /// Start an exchange for `question` with `server` on behalf of `resolution`.

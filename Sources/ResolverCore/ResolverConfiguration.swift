@@ -5,7 +5,10 @@ import DNSWire
 public struct WorkLimits: Sendable, Equatable {
     /// Referrals followed for one name (Unbound: max referral count).
     public var maxReferrals = 30
-    /// Upstream queries sent on behalf of one client question, sub-lookups included.
+    /// `max-upstream-queries`: upstream queries sent on behalf of one client question, all its sub-lookups
+    /// included (CNAME targets, NS addresses, the DNSKEY and DS lookups of its validation). Unbound's global
+    /// quota for a query and its sub-queries is 128 (MAX_GLOBAL_QUOTA) with 32 per sub-query
+    /// (`max-sent-count`); one question here rarely needs more than 20.
     public var maxUpstreamQueries = 64
     /// Lookups of NS names' addresses for one client question (NXNS mitigation, CVE-2020-12662).
     public var maxNSLookups = 12
@@ -16,9 +19,12 @@ public struct WorkLimits: Sendable, Equatable {
     /// Rounds over a zone's servers: when every server has been tried without an answer, they are all
     /// tried again (with the longer timeouts backoff has given them), up to this many rounds in all.
     public var maxServerRounds = 3
-    /// Milliseconds one client question may take before it is answered SERVFAIL (clients have long given
-    /// up and asked again by then; the answer they join is this one).
-    public var maxResolutionTime: UInt64 = 8_000
+    /// `client-timeout-ms`: the hard deadline of one client question, sub-lookups and validation included:
+    /// when it passes, the question is answered SERVFAIL with an Extended DNS Error saying what was tried,
+    /// and its upstream queries in flight are cancelled. Below dig's 5 s (and most stub resolvers' first
+    /// retry), so that the client sees the SERVFAIL rather than a timeout. Priming and background work
+    /// (RFC 5011 refreshes) are held to the same time.
+    public var clientTimeout: UInt64 = 3_500
     /// CNAME and DNAME links followed (Unbound: 11 restarts).
     public var maxChainLength = 11
     public init() {}

@@ -27,6 +27,8 @@ public final class ResolverServer {
     private var housekeeping: EventTimer?
     /// The one timer the core's wake-ups (`ResolverAction.wakeUp`) run on.
     private var wakeTimer: EventTimer?
+    /// The timer for the core's monotonic wake-ups (`ResolverAction.wakeAfter`): client questions' deadlines.
+    private var deadlineTimer: EventTimer?
     /// Where managed anchors are saved; only on the worker that manages them.
     private let anchorState: AnchorStateDirectory?
     /// Where the core's log lines go (the executable's logger).
@@ -85,6 +87,7 @@ public final class ResolverServer {
         timer.scheduleRepeating(every: .seconds(60))
         housekeeping = timer
         wakeTimer = try EventTimer(loop: loop) { [weak self] in self?.handle(.wake) }
+        deadlineTimer = try EventTimer(loop: loop) { [weak self] in self?.handle(.wake) }
     }
 
     /// Start the work the core does by itself (the first RFC 5011 refresh, at once).
@@ -99,8 +102,9 @@ public final class ResolverServer {
         return "client queries \(core.clientQueries) (joined in flight \(core.joinedInFlight), from cache \(core.cacheAnswers)); "
             + "upstream queries \(core.upstreamQueries) (udp \(upstream.udpQueries), tcp \(upstream.tcpQueries)), "
             + "timeouts \(upstream.timeouts), unmatched replies \(core.unmatchedReplies), undecodable \(upstream.undecodableReplies), "
-            + "send failures \(upstream.sendFailures), over the socket cap \(upstream.socketCapReached) "
-            + "(cap \(transport.socketLimit)), descriptor shortages \(upstream.descriptorShortages)"
+            + "send failures \(upstream.sendFailures), cancelled \(upstream.cancelled), deadlines hit \(core.deadlinesHit), "
+            + "over the socket cap \(upstream.socketCapReached) (cap \(transport.socketLimit)), "
+            + "descriptor shortages \(upstream.descriptorShortages)"
     }
 
     /// The client and upstream limits in effect, for the start-up log.
@@ -195,6 +199,7 @@ public final class ResolverServer {
         for client in Array(tcpClients.values) { drop(client) }
         housekeeping?.cancel()
         wakeTimer?.cancel()
+        deadlineTimer?.cancel()
     }
 
     // MARK: Clients
@@ -256,6 +261,11 @@ public final class ResolverServer {
             case let .wakeUp(at):
                 let delay = max(0, at - EventLoop.wallClockSeconds())
                 wakeTimer?.schedule(after: .seconds(delay))
+            case let .wakeAfter(milliseconds):
+                // One millisecond late rather than early: a wake before the deadline would only ask again.
+                deadlineTimer?.schedule(after: .milliseconds(Int64(clamping: milliseconds) + 1))
+            case let .cancel(token):
+                transport.cancel(token)
             case let .saveAnchor(anchor):
                 guard let anchorState else { continue }
                 do {

@@ -70,6 +70,8 @@ public struct ServerSettings: Sendable {
         resolver.hardenGlue = configuration.hardenGlue
         resolver.prime = configuration.prime
         resolver.infrastructure.unknownServerTimeout = UInt64(max(configuration.upstreamTimeoutMilliseconds, 1))
+        resolver.limits.clientTimeout = UInt64(max(configuration.clientTimeoutMilliseconds, 1))
+        resolver.limits.maxUpstreamQueries = max(configuration.maxUpstreamQueries, 1)
         self.resolver = resolver
         maxTCPConnections = configuration.incomingNumTCP
         tcpConnectionsPerSource = configuration.tcpConnectionsPerSource

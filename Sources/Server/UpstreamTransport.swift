@@ -46,6 +46,8 @@ final class UpstreamTransport {
         var descriptorShortages = 0
         /// UDP queries sent over the shared pool.
         var sharedSocketQueries = 0
+        /// Queries the core gave up on (a deadline): their sockets closed before a reply or timeout.
+        var cancelled = 0
     }
 
     private final class InFlight {
@@ -54,6 +56,8 @@ final class UpstreamTransport {
         /// Sent over the shared pool: its key there.
         var sharedKey: SharedUDPSockets.Key?
         var timer: EventTimer?
+        /// Over TCP: the connection is up (a timeout after this is no answer, not a failed connect).
+        var connected = false
     }
 
     init(loop: EventLoop, outgoing: [IPAddress], socketLimit: Int = 4096) {
@@ -111,14 +115,22 @@ final class UpstreamTransport {
                 let connection: TCPConnection
                 do {
                     connection = try TCPConnection(loop: loop, connectingTo: server, from: source,
-                                                   timeout: .milliseconds(Int64(query.timeout)))
+                                                   timeout: .milliseconds(Int64(min(query.connectTimeout, query.timeout))))
                 } catch where error.isResourceShortage {
                     ranShort(error)
                     throw error
                 }
                 openSockets += 1
                 connection.onData = { [weak self] connection in self?.readFrames(connection, token: token, from: query.server) }
-                connection.onClose = { [weak self] _, _ in self?.failed(token) }
+                connection.onConnected = { [weak entry] _ in entry?.connected = true }
+                connection.onClose = { [weak self, weak entry] _, reason in
+                    guard let self else { return }
+                    switch (reason, entry?.connected ?? true) {
+                    case (.timedOut, false): self.connectFailed(token, .connectTimedOut)
+                    case (.failed, false): self.connectFailed(token, .connectRefused)
+                    default: self.failed(token)
+                    }
+                }
                 entry.tcp = connection
                 let length = UInt16(truncatingIfNeeded: bytes.count)
                 _ = connection.write([UInt8(length >> 8), UInt8(length & 0xFF)] + bytes)
@@ -178,6 +190,19 @@ final class UpstreamTransport {
         counters.timeouts += 1
         finish(token)
         deliver(.timeout(token))
+    }
+
+    private func connectFailed(_ token: QueryToken, _ failure: Exchange.TCPFailure) {
+        guard inFlight[token] != nil else { return }
+        finish(token)
+        deliver(.connectFailed(token, failure))
+    }
+
+    /// The core no longer waits for `token`: close its socket without telling anyone.
+    func cancel(_ token: QueryToken) {
+        guard inFlight[token] != nil else { return }
+        counters.cancelled += 1
+        finish(token)
     }
 
     private func failed(_ token: QueryToken) {

@@ -37,6 +37,7 @@ private func loadError(_ yaml: String, environment: [String: String] = [:]) -> C
         #expect(c.prime && c.doIP4 && c.doIP6 && c.doNotQueryLocalhost && c.hardenGlue && c.qnameMinimisation)
         #expect(!c.useCapsForID)
         #expect(c.upstreamTimeoutMilliseconds == 376)
+        #expect(c.clientTimeoutMilliseconds == 3_500 && c.maxUpstreamQueries == 64)
         #expect(c.cacheSize == 64 * 1024 * 1024)
         #expect(c.cacheMinTTL == 0 && c.cacheMaxTTL == 86400 && c.cacheMaxNegativeTTL == 3600)
         #expect(!c.prefetch)
@@ -88,6 +89,8 @@ private func loadError(_ yaml: String, environment: [String: String] = [:]) -> C
         qname-minimisation: false
         use-caps-for-id: yes
         upstream-timeout-ms: 200
+        client-timeout-ms: 2500
+        max-upstream-queries: 20
         cache-size: 128k
         cache-min-ttl: 5
         cache-max-ttl: 3600
@@ -128,6 +131,7 @@ private func loadError(_ yaml: String, environment: [String: String] = [:]) -> C
         #expect(!c.prime && c.doIP4 && c.doIP6 && !c.doNotQueryLocalhost && !c.hardenGlue && !c.qnameMinimisation)
         #expect(c.useCapsForID)
         #expect(c.upstreamTimeoutMilliseconds == 200)
+        #expect(c.clientTimeoutMilliseconds == 2_500 && c.maxUpstreamQueries == 20)
         #expect(c.cacheSize == 128 * 1024)
         #expect(c.cacheMinTTL == 5 && c.cacheMaxTTL == 3600 && c.cacheMaxNegativeTTL == 60)
         #expect(c.prefetch)
@@ -227,6 +231,8 @@ private func loadError(_ yaml: String, environment: [String: String] = [:]) -> C
         ("domain-insecure: [\"a..b\"]", "domain-insecure", 1, "'a..b' is not a domain name"),
         ("trust-anchor-state-dir: \"\"", "trust-anchor-state-dir", 1, "needs a value"),
         ("upstream-timeout-ms: 5", "upstream-timeout-ms", 1, "5 is out of range; expected 10–60000"),
+        ("client-timeout-ms: 50", "client-timeout-ms", 1, "50 is out of range; expected 100–60000"),
+        ("max-upstream-queries: 2", "max-upstream-queries", 1, "2 is out of range; expected 4–1000"),
     ])
     func aBadValueNamesTheLineTheKeyAndWhatIsValid(yaml: String, key: String, line: Int, message: String) throws {
         let error = try #require(loadError(yaml))

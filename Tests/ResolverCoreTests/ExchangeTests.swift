@@ -65,6 +65,35 @@ import Testing
         var exchange = Exchange(server: fresh, ednsSize: 4096, fallbackSize: 1232)
         #expect(exchange.handle(.networkError) == .failed(.networkError))
     }
+
+    @Test func aLostLargeAnswerThatArrivesAtTheFallbackSizeIsObserved() {
+        var exchange = Exchange(server: fresh, ednsSize: 4096, fallbackSize: 1232)
+        _ = exchange.handle(.timeout)
+        _ = exchange.handle(.reply(reply(truncated: true)))
+        #expect(exchange.takeObservations() == [.udpLostAbove(1232), .truncated])
+        #expect(exchange.takeObservations().isEmpty)
+    }
+
+    @Test func aTCPConnectThatTimesOutFailsTheExchangeAndSaysHow() {
+        var exchange = Exchange(server: fresh, ednsSize: 4096, fallbackSize: 1232)
+        _ = exchange.handle(.reply(reply(truncated: true)))
+        #expect(exchange.handle(.connectFailed(.connectTimedOut)) == .failed(.tcp(.connectTimedOut)))
+        #expect(exchange.takeObservations() == [.truncated, .tcpFailed(.connectTimedOut)])
+    }
+
+    @Test func aTruncatedReplyFromAServerWhoseTCPFailedFailsAtOnce() {
+        var known = fresh
+        known.tcpFailure = .connectRefused
+        var exchange = Exchange(server: known, ednsSize: 4096, fallbackSize: 1232)
+        #expect(exchange.handle(.reply(reply(truncated: true))) == .failed(.truncatedWithoutTCP))
+        #expect(exchange.takeObservations() == [.truncated, .truncatedWithoutTCP(.connectRefused)])
+    }
+
+    @Test func aTCPConnectIsGivenAtMostOneAndAHalfSeconds() {
+        #expect(Exchange.connectTimeout(udpTimeout: 50) == 750)
+        #expect(Exchange.connectTimeout(udpTimeout: 300) == 1_200)
+        #expect(Exchange.connectTimeout(udpTimeout: 1_500) == 1_500)
+    }
 }
 
 /// Round-trip times, backoff and lameness per server address.
@@ -105,6 +134,35 @@ import Testing
         #expect(cache.state(of: server, at: 0).timeout == 752)
         for _ in 0..<20 { cache.recordTimeout(for: server, at: 0) }
         #expect(cache.state(of: server, at: 0).timeout == cache.configuration.maximumTimeout)
+    }
+
+    @Test func aTCPFailureIsRememberedUntilItsTTLAndForgottenWhenTCPWorks() {
+        var cache = InfrastructureCache()
+        cache.recordTCP(.connectTimedOut, for: server, at: 0)
+        #expect(cache.state(of: server, at: 1).tcpFailure == .connectTimedOut)
+        #expect(cache.state(of: server, at: cache.configuration.failureTTL).tcpFailure == nil)
+        cache.recordTCP(.connectRefused, for: server, at: 10)
+        cache.recordTCP(nil, for: server, at: 20)
+        #expect(cache.state(of: server, at: 21).tcpFailure == nil)
+    }
+
+    @Test func aLostSizeLowersTheWorkingSize() {
+        var cache = InfrastructureCache()
+        cache.recordLostAbove(1232, for: server, at: 0)
+        #expect(cache.state(of: server, at: 1).workingEDNSSize == 1232)
+    }
+
+    @Test func aServerSilentThreeTimesInARowIsUnreachableUntilItsHoldDownPasses() {
+        var cache = InfrastructureCache()
+        cache.recordTimeout(for: server, at: 0)
+        cache.recordTimeout(for: server, at: 0)
+        #expect(!cache.isUnreachable(server, at: 1))
+        cache.recordTimeout(for: server, at: 100)
+        #expect(cache.isUnreachable(server, at: 101))
+        #expect(!cache.isUnreachable(server, at: 100 + cache.configuration.silentHoldDown))
+        // One reply and it is a server like any other again.
+        cache.recordRTT(20, for: server, at: 200)
+        #expect(!cache.isUnreachable(server, at: 201))
     }
 
     @Test func learnedStateExpires() {

@@ -11,7 +11,8 @@
 ///     a.root.test. 3600 A 10.0.0.1
 ///     end
 ///     server 10.0.0.1 [option …]            ; a scripted server: silent, udp-drop-above N, udp-max N,
-///                                           ;   spoof-id, spoof-question, lowercase-question, lose N
+///                                           ;   spoof-id, spoof-question, lowercase-question, lose N,
+///                                           ;   tcp-timeout (SYNs dropped), tcp-refused (RST)
 ///     on example. NS [subdomain]            ; an entry: the first whose question matches answers
 ///     reply AA NXDOMAIN                     ; header flags (AA, TC, RA) and rcode
 ///     answer | authority | additional       ; the section the following records go to
@@ -25,6 +26,8 @@
 ///     expect sent 10.0.0.1 www.example. A [tcp] [edns N] [noedns]
 ///                                           ; the next upstream query since the last `query`
 ///     expect sent-count N | expect ede N | expect answers N | expect unmatched N
+///     expect ede-text SOME WORDS            ; the last answer's EDE text contains these words
+///     expect within N                       ; the last answer came at most N ms after its query
 ///     time +N                               ; let N seconds pass (both clocks)
 ///     rtt 192.0.2.1 20                      ; the resolver has measured this server at 20 ms
 struct Scenario {
@@ -47,6 +50,8 @@ struct Scenario {
         case expectEDE(UInt16, line: Int)
         case expectAnswers(Int, line: Int)
         case expectUnmatched(Int, line: Int)
+        case expectEDEText(String, line: Int)
+        case expectWithin(UInt64, line: Int)
         case time(Int64, line: Int)
     }
 }
@@ -83,6 +88,9 @@ struct ScriptedServer {
     var spoofID = false
     /// Replies repeat the question in lower case (breaks 0x20).
     var lowercaseQuestion = false
+    /// TCP connects get no answer (a filter drops SYNs to port 53), or are refused.
+    var tcpTimeout = false
+    var tcpRefused = false
     /// The first this many queries get no reply (packet loss).
     var lose = 0
     /// First reply to each query arrives for another question (a spoofing attempt), then the real one.

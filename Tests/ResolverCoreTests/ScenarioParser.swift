@@ -67,6 +67,8 @@ extension Scenario {
                     case "spoof-id": server.spoofID = true
                     case "spoof-question": server.spoofQuestion = true
                     case "lowercase-question": server.lowercaseQuestion = true
+                    case "tcp-timeout": server.tcpTimeout = true
+                    case "tcp-refused": server.tcpRefused = true
                     case "udp-drop-above":
                         guard let value = options.next().flatMap(Int.init) else { throw fail("udp-drop-above N", number) }
                         server.udpDropAbove = value
@@ -170,6 +172,12 @@ extension Scenario {
                     }
                 }
                 return .expectSent(server, try question(w, from: 3, number), transport: transport, edns: edns, line: number)
+            case "ede-text":
+                guard w.count >= 3 else { throw fail("expect ede-text WORDS", number) }
+                return .expectEDEText(w.dropFirst(2).joined(separator: " "), line: number)
+            case "within":
+                guard w.count == 3, let value = UInt64(w[2]) else { throw fail("expect within MILLISECONDS", number) }
+                return .expectWithin(value, line: number)
             case "sent-count", "ede", "answers", "unmatched":
                 guard w.count == 3, let value = Int(w[2]) else { throw fail("expect \(w[1]) N", number) }
                 switch w[1] {
@@ -202,6 +210,7 @@ extension Scenario {
         case "prime": configuration.prime = try flag()
         case "max-referrals": configuration.limits.maxReferrals = Int(value) ?? configuration.limits.maxReferrals
         case "max-upstream-queries": configuration.limits.maxUpstreamQueries = Int(value) ?? configuration.limits.maxUpstreamQueries
+        case "client-timeout-ms": configuration.limits.clientTimeout = UInt64(value) ?? configuration.limits.clientTimeout
         case "cache-min-ttl", "cache-max-ttl", "cache-max-negative-ttl", "cache-size":
             cacheConfigurationLines.append((key, value))
         default:

@@ -17,6 +17,13 @@ struct ScenarioRunner {
     private var lossesLeft: [IPAddress: Int] = [:]
     /// The last query was held: the next one adds to the same log.
     private var holding = false
+    /// When the resolver asked to be woken (`wakeAfter`), monotonic milliseconds.
+    private var wakeAt: UInt64?
+    /// When the last client query was asked, and when each answer came (monotonic milliseconds).
+    private var askedAt: UInt64 = 0
+    private var answeredAt: [UInt64] = []
+    /// Queries the resolver cancelled.
+    private var cancelled: Set<QueryToken> = []
 
     init(_ scenario: Scenario) throws {
         self.scenario = scenario
@@ -49,6 +56,8 @@ struct ScenarioRunner {
                 if !holding {
                     sent = []
                     answers = []
+                    answeredAt = []
+                    askedAt = now.milliseconds
                 }
                 holding = hold
                 take(resolver.handle(.query(ClientQueryID(nextClient), question), at: now))
@@ -90,6 +99,14 @@ struct ScenarioRunner {
                 guard answer.extendedError?.code.rawValue == code else {
                     throw failure(line, "EDE \(answer.extendedError.map { "\($0.code.rawValue) \($0.text)" } ?? "none"), expected \(code)")
                 }
+            case let .expectEDEText(words, line):
+                guard let answer = answers.last else { throw failure(line, "no answer yet") }
+                guard let text = answer.extendedError?.text, text.contains(words) else {
+                    throw failure(line, "EDE text '\(answer.extendedError?.text ?? "none")' lacks '\(words)'")
+                }
+            case let .expectWithin(limit, line):
+                guard let at = answeredAt.last else { throw failure(line, "no answer yet") }
+                guard at - askedAt <= limit else { throw failure(line, "answered after \(at - askedAt) ms, expected at most \(limit)") }
             case let .expectAnswers(count, line):
                 guard answers.count == count else { throw failure(line, "\(answers.count) client answers, expected \(count)") }
                 if let first = answers.first, answers.contains(where: { $0 != first }) { throw failure(line, "client answers differ") }
@@ -109,6 +126,11 @@ struct ScenarioRunner {
                 outstanding.append(query)
             case let .answer(_, answer):
                 answers.append(answer)
+                answeredAt.append(now.milliseconds)
+            case let .wakeAfter(milliseconds):
+                wakeAt = now.milliseconds + milliseconds
+            case let .cancel(token):
+                cancelled.insert(token)
             case .wakeUp, .saveAnchor, .log:
                 // Scenarios run without managed anchors; AnchorRefreshTests drive these.
                 break
@@ -123,15 +145,24 @@ struct ScenarioRunner {
             deliveries += 1
             guard deliveries < 10_000 else { throw failure(0, "resolver did not become quiet") }
             let query = outstanding.removeFirst()
+            if cancelled.contains(query.token) { continue }
             var lost = false
             if let remaining = lossesLeft[query.server.ip] ?? scenario.servers[query.server.ip]?.lose, remaining > 0 {
                 lossesLeft[query.server.ip] = remaining - 1
                 lost = true
             }
             let server = scenario.servers[query.server.ip]
+            if query.transport == .tcp, let server, server.tcpTimeout || server.tcpRefused {
+                if server.tcpRefused {
+                    now = now.adding(milliseconds: 1)
+                    take(resolver.handle(.connectFailed(query.token, .connectRefused), at: now))
+                } else if wait(query.connectTimeout, for: query) {
+                    take(resolver.handle(.connectFailed(query.token, .connectTimedOut), at: now))
+                }
+                continue
+            }
             guard !lost, let server, let reply = server.reply(to: query.message, over: query.transport) else {
-                now = now.adding(milliseconds: query.timeout)
-                take(resolver.handle(.timeout(query.token), at: now))
+                if wait(query.timeout, for: query) { take(resolver.handle(.timeout(query.token), at: now)) }
                 continue
             }
             now = now.adding(milliseconds: 10)
@@ -148,11 +179,24 @@ struct ScenarioRunner {
             }
             take(resolver.handle(.reply(query.token, from: query.server, reply), at: now))
             // A reply the resolver did not accept leaves the query waiting: its timer still fires.
-            if resolver.pending[query.token] != nil {
-                now = now.adding(milliseconds: query.timeout)
+            if resolver.pending[query.token] != nil, wait(query.timeout, for: query) {
                 take(resolver.handle(.timeout(query.token), at: now))
             }
         }
+    }
+
+    /// Let `milliseconds` pass while `query` waits, waking the resolver on the way if it asked to be; true
+    /// when the query is still waiting at the end (its timer fires), false when the resolver dropped it.
+    private mutating func wait(_ milliseconds: UInt64, for query: UpstreamQuery) -> Bool {
+        let end = now.milliseconds + milliseconds
+        while let wake = wakeAt, wake <= end {
+            wakeAt = nil
+            now = now.adding(milliseconds: wake > now.milliseconds ? wake - now.milliseconds : 0)
+            take(resolver.handle(.wake, at: now))
+            if resolver.pending[query.token] == nil { return false }
+        }
+        now = now.adding(milliseconds: end - now.milliseconds)
+        return true
     }
 
     private func compare(_ got: [SignedRRSet], _ expected: [Record], _ section: String, _ line: Int, _ answer: Answer) throws {
