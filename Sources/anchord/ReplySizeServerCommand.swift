@@ -1,3 +1,4 @@
+import AnchordConfig
 import ArgumentParser
 import Diagnostics
 import DNSWire
@@ -64,16 +65,10 @@ struct ReplySizeServerCommand: ParsableCommand {
         _ = signals
     }
 
-    /// `127.53.2.9@53`, `::1@5353`; a bare address means port 53.
+    /// `127.53.2.9@53`, `::1@5353`; a bare address means port 53 (the `interface` syntax of the configuration).
     static func socketAddress(_ text: String) -> SocketAddress? {
-        var host = Substring(text)
-        var port: UInt16 = 53
-        if let at = text.lastIndex(of: "@") {
-            guard let value = UInt16(text[text.index(after: at)...]) else { return nil }
-            port = value
-            host = text[..<at]
-        }
-        return SocketAddress(ipAddress: String(host), port: port)
+        guard let interface = Interface(text) else { return nil }
+        return SocketAddress(addressBytes: interface.address.octets, port: interface.port ?? 53)
     }
 }
 

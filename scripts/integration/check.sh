@@ -81,6 +81,16 @@ assert doc["ok"] is True and len(doc["results"]) == 9 and all(r["result"] == "ok
 run_check "$work/anchord.yaml" --quick
 expect "--quick passes (one item, answering)" bash -c '[ "$1" -eq 0 ] && [ "$(grep -cE "^answering +ok" <<<"$2")" -eq 1 ] && ! grep -q "^clock" <<<"$2"' _ "$status" "$out"
 
+# Nothing listening: --quick fails at once on its one item; the full form says so and skips the queries.
+status=0
+out=$("$ANCHORD" check --config "$work/anchord.yaml" --server 127.0.0.1@5399 --timeout 1 --quick 2>&1) || status=$?
+expect "--quick against a port where nothing listens exits 1, answering FAIL" \
+    bash -c '[ "$1" -eq 1 ] && grep -qE "^answering +FAIL" <<<"$2"' _ "$status" "$out"
+status=0
+out=$("$ANCHORD" check --config "$work/anchord.yaml" --server 127.0.0.1@5399 --timeout 1 2>&1) || status=$?
+expect "... and the full check skips what needs answers (udp-4096, clock)" \
+    bash -c '[ "$1" -eq 1 ] && grep -qE "^udp-4096 +skip" <<<"$2" && grep -qE "^clock +skip" <<<"$2"' _ "$status" "$out"
+
 # Validation off.
 config "$work/off.yaml" "$managed" "validation: no"
 restart "$work/off.yaml" "$work/off.log"
