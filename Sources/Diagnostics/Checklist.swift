@@ -423,8 +423,9 @@ public enum Checklist {
             if result.status == .fail { lines.append(pad("", width) + "          → " + result.fix) }
         }
         let failed = results.filter { $0.status == .fail }.count
-        lines.append(failed == 0 ? "all \(results.filter { $0.status == .ok }.count) checks ok"
-                                 : "\(failed) of \(results.count) checks failed")
+        let passed = results.filter { $0.status == .ok }.count
+        lines.append(failed > 0 ? "\(failed) of \(results.count) checks failed"
+                                : passed == 1 ? "1 check ok" : "all \(passed) checks ok")
         return lines
     }
 
