@@ -91,6 +91,14 @@ out=$("$ANCHORD" check --config "$work/anchord.yaml" --server 127.0.0.1@5399 --t
 expect "... and the full check skips what needs answers (udp-4096, clock)" \
     bash -c '[ "$1" -eq 1 ] && grep -qE "^udp-4096 +skip" <<<"$2" && grep -qE "^clock +skip" <<<"$2"' _ "$status" "$out"
 
+# A state directory that cannot take a file (here: a regular file), checked beside the healthy server.
+: >"$work/not-a-directory"
+config "$work/baddir.yaml" "$managed"
+sed -i "s|^trust-anchor-state-dir: .*|trust-anchor-state-dir: \"$work/not-a-directory\"|" "$work/baddir.yaml"
+run_check "$work/baddir.yaml"
+expect "a state directory that is not one — check exits 1" test "$status" -eq 1
+expect "... naming the state-directory item and why" grep -qE "^state-directory +FAIL .*not a directory" <<<"$out"
+
 # Validation off.
 config "$work/off.yaml" "$managed" "validation: no"
 restart "$work/off.yaml" "$work/off.log"
