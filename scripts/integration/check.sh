@@ -8,7 +8,8 @@
 #   - `anchord check` (table, --json, --quick) passes on that healthy setup;
 #   - it fails, naming the item, with validation: no; with a static anchor holding a key the root does not
 #     have (names bogus); with trust-anchor-read-only: yes; with UDP answers from the responder above 1232
-#     octets dropped (nftables), where the reply-size TXT reports the lower limit.
+#     octets dropped (nftables), where the reply-size TXT reports the lower limit; with TCP/53 to the root
+#     blocked too; with a state directory that cannot take a file; with nothing listening (--quick too).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -106,6 +107,12 @@ run_check "$work/off.yaml"
 expect "validation: no — check exits 1" test "$status" -eq 1
 expect "... naming the validation item and the fix" grep -qE "^validation +FAIL .*validation: no" <<<"$out"
 expect "... and saying what to do" grep -q "→ set validation: yes" <<<"$out"
+run_check "$work/off.yaml" --json
+expect "... and --json says ok false with the validation item FAIL" python3 -c '
+import json, sys
+doc = json.loads(sys.argv[1])
+assert doc["ok"] is False and [r["item"] for r in doc["results"] if r["result"] == "FAIL"] == ["validation"], doc
+' "$out"
 
 # An anchor that is missing: a static anchor holding a key the lab root does not have.
 awk '$3 == "DS" { $4 = ($4 == 11111 ? 22222 : 11111); print; exit } $4 == "DS" { $5 = ($5 == 11111 ? 22222 : 11111); print; exit }' \
@@ -138,5 +145,12 @@ run_check "$work/anchord.yaml"
 expect "... check exits 1" test "$status" -eq 1
 expect "... naming udp-4096 with the measured limit" grep -qE "^udp-4096 +FAIL .*at least 1232 octets" <<<"$out"
 expect "... and nothing else fails" test "$(grep -cE '^[a-z0-9-]+ +FAIL' <<<"$out")" -eq 1
+
+# ... and TCP/53 to the root server blocked as well (a firewall that drops it).
+nft_rule "root-tcp-dropped" drop ip daddr 127.53.0.1 tcp dport 53
+run_check "$work/anchord.yaml" --timeout 2
+expect "fragments dropped and TCP to the root blocked: the tcp item fails, naming the root server" \
+    grep -qE "^tcp +FAIL .*root server 127.53.0.1#53 over TCP: .*timed out" <<<"$out"
+expect "... and udp-4096 still fails" grep -qE "^udp-4096 +FAIL" <<<"$out"
 
 finish
