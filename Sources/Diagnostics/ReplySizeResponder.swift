@@ -112,9 +112,8 @@ public struct ReplySizeResponder: Sendable {
         } else {
             strings.append("\(client) DNS reply size limit is unknown: every step was asked over TCP")
         }
-        if transport == .tcp || sizes.count < received.count {
-            strings.append("\(client) asked \(received.count(where: { $0 == "t" }) + (transport == .tcp ? 1 : 0)) of \(received.count + 1) steps over TCP")
-        }
+        let overTCP = received.count(where: { $0 == "t" }) + (transport == .tcp ? 1 : 0)
+        if overTCP > 0 { strings.append("\(client) asked \(overTCP) of \(received.count + 1) steps over TCP") }
         return strings
     }
 

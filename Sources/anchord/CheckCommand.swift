@@ -56,7 +56,7 @@ struct CheckCommand: ParsableCommand {
             StandardError.write("anchord: configuration error: \(error)")
             throw ConfigOptions.badConfigurationStatus
         }
-        guard let address = try serverAddress(settings) else {
+        guard let address = serverAddress(settings) else {
             StandardError.write("anchord: --server \(server ?? ""): expected ADDRESS@PORT, e.g. 127.0.0.1@53")
             throw ConfigOptions.badConfigurationStatus
         }
@@ -79,7 +79,7 @@ struct CheckCommand: ParsableCommand {
     }
 
     /// `--server`, or the first listening address (a wildcard one asked on loopback).
-    func serverAddress(_ settings: ServerSettings) throws -> SocketAddress? {
+    func serverAddress(_ settings: ServerSettings) -> SocketAddress? {
         if let server { return ReplySizeServerCommand.socketAddress(server) }
         guard let first = settings.listen.first else { return nil }
         var octets = first.address.octets
