@@ -29,10 +29,14 @@ public enum Checklist {
         case nil: return CheckResult(item: item, status: .skip, detail: "not asked")
         case let .failed(why)?: return CheckResult(item: item, status: .fail, detail: "\(seen.server): \(why)", fix: fix)
         case let .answered(message, _)?:
-            guard message.rcode == .noError else {
-                return CheckResult(item: item, status: .fail, detail: "\(seen.server) answered . NS with \(message.rcode)", fix: fix)
+            // Alive is alive: a SERVFAIL (no upstream reachable) is for the other items to explain; a health check
+            // that restarts a resolver because the network is down helps nobody. REFUSED means we are not let in.
+            if message.rcode == .refused {
+                return CheckResult(item: item, status: .fail, detail: "\(seen.server) REFUSED . NS",
+                                   fix: "allow this host in access-control, or run anchord check where anchord is")
             }
-            return CheckResult(item: item, status: .ok, detail: "\(seen.server) answered . NS")
+            let rcode = message.rcode == .noError ? "" : " (\(message.rcode): resolution fails, see the other items)"
+            return CheckResult(item: item, status: .ok, detail: "\(seen.server) answered . NS\(rcode)")
         }
     }
 

@@ -201,6 +201,16 @@ struct ChecklistTests {
         #expect(status(results, "clock") == .skip)
     }
 
+    @Test func anyAnswerButREFUSEDCountsAsAlive() {
+        var seen = healthy()
+        seen.liveness = reply(.servFail)
+        let alive = Checklist.answering(seen)
+        #expect(alive.status == .ok)
+        #expect(alive.detail.contains("SERVFAIL"))
+        seen.liveness = reply(.refused)
+        #expect(Checklist.answering(seen).status == .fail)
+    }
+
     @Test func theTableNamesEachFailureAndWhatToDo() {
         var seen = healthy()
         seen.validationEnabled = false
