@@ -60,10 +60,10 @@ public struct ReplySizeResponder: Sendable {
         guard message.header.opcode == .query else {
             return try? reply(to: message, rcode: .notImp).encode()
         }
-        guard let question = message.question, question.rrClass == .in else {
+        guard let question = message.question else {
             return try? reply(to: message, rcode: .formErr).encode()
         }
-        guard let zone = zones.filter({ question.name.isSubdomain(of: $0) }).max(by: { $0.labelCount < $1.labelCount }) else {
+        guard question.rrClass == .in, let zone = zones.filter({ question.name.isSubdomain(of: $0) }).max(by: { $0.labelCount < $1.labelCount }) else {
             return try? reply(to: message, rcode: .refused).encode()
         }
         let limit = transport == .udp ? min(maxSize, message.edns?.effectivePayloadSize ?? 512) : nil

@@ -76,6 +76,9 @@ struct ReplySizeResponderTests {
         #expect(try ask("rst-4096-4096-4096-4096.rs.lab.").message.rcode == .nxDomain)
         #expect(try ask("www.rs.lab.").message.rcode == .nxDomain)
         #expect(try ask("example.lab.").message.rcode == .refused)
+        let chaos = Message.query(id: 2, question: Question(name: try Name("rs.rs.lab."), type: .txt, rrClass: .ch))
+        let reply = try Message(wire: try #require(responder.answer(try chaos.encode(), from: "x", over: .udp)))
+        #expect(reply.rcode == .refused)
     }
 
     @Test func theApexAndTheNameServerAnswer() throws {
