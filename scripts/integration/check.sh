@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Usage: TEST_ANCHORD_BINARY=.build/release/anchord scripts/integration/check.sh — anchord check and the reply-size responder in the lab.
 #
-# Runs in a network namespace of its own (made here, deleted on exit), so its lab does not collide with
-# another lab on this host. Starts the lab (with anchord reply-size-server for rs.lab. on 127.53.2.9) and
-# anchord with the lab root as its managed anchor, then checks:
+# Needs root. Runs in a network namespace of its own (made here, deleted on exit), so its lab does not
+# collide with another lab on this host. Starts the lab (with anchord reply-size-server for rs.lab. and
+# rs2.lab. on 127.53.2.9) and anchord with the lab root as its managed anchor, then checks:
 #   - through anchord, `dig +bufsize=4096 +short rs.rs.lab TXT` reports a limit of at least 4000 octets;
 #   - `anchord check` (table, --json, --quick) passes on that healthy setup;
 #   - it fails, naming the item, with validation: no; with a static anchor holding a key the root does not
