@@ -39,4 +39,7 @@ EXPOSE 53/udp 53/tcp
 # Docker lets unprivileged processes bind ports below 1024 inside a container (ip_unprivileged_port_start=0);
 # elsewhere, set ANCHORD_PORT or grant CAP_NET_BIND_SERVICE.
 USER anchord
+# Liveness: one query answered (anchord check --quick); run `anchord check` by hand for the whole checklist.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=10s \
+    CMD ["anchord", "check", "--quick", "--timeout", "3", "--config", "/etc/anchord/anchord.yaml"]
 ENTRYPOINT ["anchord", "serve", "--config", "/etc/anchord/anchord.yaml"]

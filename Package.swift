@@ -56,6 +56,9 @@ let package = Package(
             dependencies: ["DNSWire", .product(name: "Yams", package: "Yams")]
         ),
 
+        // Operations: the reply-size test responder's answers and the `anchord check` judgement. Sans-I/O.
+        .target(name: "Diagnostics", dependencies: ["DNSWire", "DNSSEC", "TrustAnchors"]),
+
         // The network front end and upstream transport on libevent, driving the resolver core.
         .target(name: "Server", dependencies: ["AnchordConfig", "DNSWire", "DNSCache", "ResolverCore", "EventIO", "TrustAnchors", "DNSSEC", "DNSCrypto"]),
 
@@ -63,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "anchord",
             dependencies: [
-                "AnchordConfig", "DNSWire", "EventIO", "DNSCrypto", "Server", "ResolverCore", "TrustAnchors",
+                "AnchordConfig", "DNSWire", "EventIO", "DNSCrypto", "Server", "ResolverCore", "TrustAnchors", "Diagnostics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -76,6 +79,7 @@ let package = Package(
         .testTarget(name: "AnchordConfigTests", dependencies: ["AnchordConfig", "DNSWire"]),
         .testTarget(name: "EventIOTests", dependencies: ["EventIO"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "EventIO", "AnchordConfig", "ResolverCore", "TrustAnchors", "DNSWire"]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "DNSWire", "DNSSEC", "TrustAnchors"]),
         .testTarget(name: "DNSSECTests", dependencies: ["DNSSEC", "DNSCache", "DNSWire", "DNSCrypto"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "DNSCryptoTests", dependencies: ["DNSCrypto", "DNSSEC", "DNSWire"],

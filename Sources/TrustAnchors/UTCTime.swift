@@ -2,13 +2,13 @@
 ///
 /// Pure proleptic-Gregorian arithmetic on day numbers (no clock, no time zone, no leap seconds), limited to
 /// years 0000…9999 so the text always has four year digits.
-enum UTCTime {
+public enum UTCTime {
     static let secondsPerDay: Int64 = 86_400
     /// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
     static let range: ClosedRange<Int64> = -62_167_219_200...253_402_300_799
 
     /// The ISO-8601 text of `seconds`, clamped to `range`.
-    static func text(_ seconds: Int64) -> String {
+    public static func text(_ seconds: Int64) -> String {
         let clamped = min(max(seconds, range.lowerBound), range.upperBound)
         let (days, secondOfDay) = floorDivision(clamped, secondsPerDay)
         let (year, month, day) = civil(fromDays: days)

@@ -7,6 +7,6 @@ struct Anchord: ParsableCommand {
         commandName: "anchord",
         abstract: "A validating, caching, recursive DNS resolver.",
         version: BuildInfo.versionReport,
-        subcommands: [Serve.self, ConfigCommand.self, AnchorsCommand.self]
+        subcommands: [Serve.self, ConfigCommand.self, AnchorsCommand.self, CheckCommand.self, ReplySizeServerCommand.self]
     )
 }

@@ -4,14 +4,14 @@
 # configuration per server, root.hints, root.anchor and names.txt. Expects $LAB_D and $RUN.
 
 SERVERS=() ZONES=()
-declare -A SERVER_ADDR SERVER_HOST SERVER_KIND ZONE_SERVERS ZONE_SOURCE ZONE_ALG ZONE_DENIAL ZONE_VARIANT ZONE_PARENT
+declare -A SERVER_ADDR SERVER_HOST SERVER_KIND SERVER_ZONE ZONE_SERVERS ZONE_SOURCE ZONE_ALG ZONE_DENIAL ZONE_VARIANT ZONE_PARENT
 
 load_tables() {
     local id address host kind zone servers source alg denial variant
-    while read -r id address host kind; do
+    while read -r id address host kind zone; do
         case $id in '' | '#'*) continue ;; esac
         SERVERS+=("$id")
-        SERVER_ADDR[$id]=$address SERVER_HOST[$id]=$host SERVER_KIND[$id]=$kind
+        SERVER_ADDR[$id]=$address SERVER_HOST[$id]=$host SERVER_KIND[$id]=$kind SERVER_ZONE[$id]=${zone:-}
     done <"$LAB_D/servers.txt"
     while read -r zone servers source alg denial variant; do
         case $zone in '' | '#'*) continue ;; esac
