@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Usage: TEST_ANCHORD_BINARY=.build/release/anchord scripts/integration/check.sh — anchord check and the reply-size responder in the lab.
 #
-# Needs root. Runs in a network namespace of its own (made here, deleted on exit), so its lab does not
-# collide with another lab on this host. Starts the lab (with anchord reply-size-server for rs.lab. and
-# rs2.lab. on 127.53.2.9) and anchord with the lab root as its managed anchor, then checks:
+# Needs root. Shares the lab with the other integration scripts (scripts/test.sh stops it at the end).
+# Starts the lab (with anchord reply-size-server for rs.lab. and rs2.lab. on 127.53.2.9) and anchord with the lab root as its managed anchor, then checks:
 #   - through anchord, `dig +bufsize=4096 +short rs.rs.lab TXT` reports a limit of at least 4000 octets;
 #   - `anchord check` (table, --json, --quick) passes on that healthy setup;
 #   - it fails, naming the item, with validation: no; with a static anchor holding a key the root does not
@@ -13,22 +12,10 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-if [ -z "${ANCHORD_CHECK_NETNS:-}" ]; then
-    namespace="anchord-check-$$"
-    ip netns add "$namespace"
-    trap 'ip netns delete "$namespace" 2>/dev/null || true' EXIT
-    ip netns exec "$namespace" ip link set lo up
-    status=0
-    ANCHORD_CHECK_NETNS=$namespace ip netns exec "$namespace" "$0" "$@" || status=$?
-    exit "$status"
-fi
-
 # shellcheck source=../lib/integration.sh
 source scripts/lib/integration.sh
 export TEST_ANCHORD_BINARY=${TEST_ANCHORD_BINARY:-.build/release/anchord}
 lab_session 5310
-# The lab is ours alone in this namespace: stop it too.
-trap 'lab_session_end; scripts/lab down >/dev/null 2>&1 || true' EXIT
 state="$work/state"
 config() { # config FILE [EXTRA-YAML-LINE...]: anchord with the lab root as its managed anchor
     local file=$1; shift
