@@ -24,6 +24,8 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case upstreamTimeoutMilliseconds = "upstream-timeout-ms"
     case clientTimeoutMilliseconds = "client-timeout-ms"
     case maxUpstreamQueries = "max-upstream-queries"
+    case numQueriesPerThread = "num-queries-per-thread"
+    case jostleTimeout = "jostle-timeout"
     case cacheSize = "cache-size"
     case cacheMinTTL = "cache-min-ttl"
     case cacheMaxTTL = "cache-max-ttl"
@@ -76,7 +78,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .incomingNumTCP, .tcpConnectionsPerSource, .tcpIdleTimeout, .tcpWriteTimeout, .tcpOutputLimit, .accessControl,
              .prime, .doIP4, .doIP6, .doNotQueryLocalhost, .hardenGlue, .qnameMinimisation, .useCapsForID, .minimalResponses,
              .ednsBufferSize, .ednsFallbackSize, .maxUDPSize, .rootKeySentinel, .valSigSkewMin, .valSigSkewMax,
-             .clientTimeoutMilliseconds, .maxUpstreamQueries:
+             .clientTimeoutMilliseconds, .maxUpstreamQueries, .numQueriesPerThread, .jostleTimeout:
             false
         }
     }

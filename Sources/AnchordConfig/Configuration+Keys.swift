@@ -39,6 +39,8 @@ extension Configuration {
         case .upstreamTimeoutMilliseconds: upstreamTimeoutMilliseconds = try value.integer(in: 10...60_000)
         case .clientTimeoutMilliseconds: clientTimeoutMilliseconds = try value.integer(in: 100...60_000)
         case .maxUpstreamQueries: maxUpstreamQueries = try value.integer(in: 4...1_000)
+        case .numQueriesPerThread: numQueriesPerThread = try value.integer(in: 1...1_000_000)
+        case .jostleTimeout: jostleTimeout = try value.integer(in: 0...60_000)
         case .cacheSize:
             cacheSize = try value.value { text throws(InvalidValue) in
                 try ConfigValue.parseSize(text, in: Configuration.cacheSizeRange)
@@ -98,6 +100,8 @@ extension Configuration {
         case .upstreamTimeoutMilliseconds: .plain("\(upstreamTimeoutMilliseconds)")
         case .clientTimeoutMilliseconds: .plain("\(clientTimeoutMilliseconds)")
         case .maxUpstreamQueries: .plain("\(maxUpstreamQueries)")
+        case .numQueriesPerThread: .plain("\(numQueriesPerThread)")
+        case .jostleTimeout: .plain("\(jostleTimeout)")
         case .cacheSize: .plain(ConfigValue.renderSize(cacheSize))
         case .cacheMinTTL: .plain("\(cacheMinTTL)")
         case .cacheMaxTTL: .plain("\(cacheMaxTTL)")

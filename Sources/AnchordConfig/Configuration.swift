@@ -70,6 +70,10 @@ public struct Configuration: Sendable, Equatable {
     public var clientTimeoutMilliseconds: Int = 3_500
     /// `max-upstream-queries`: upstream queries one client question may cause, sub-lookups included.
     public var maxUpstreamQueries: Int = 64
+    /// `num-queries-per-thread`: client questions one worker resolves at once (Unbound's name and default).
+    public var numQueriesPerThread: Int = 1024
+    /// `jostle-timeout`: milliseconds a question runs before a newer one may take its place when full.
+    public var jostleTimeout: Int = 200
 
     // MARK: Cache
 

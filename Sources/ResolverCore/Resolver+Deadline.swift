@@ -47,14 +47,19 @@ extension Resolver {
     /// (told to the transport as `cancel`), then answer.
     private func expire(_ owner: ResolutionID, _ budget: WorkBudget) {
         statistics.deadlinesHit += 1
+        let primingPaths = waitingForPriming.contains(owner) ? priming.flatMap { budgets[$0]?.paths } : nil
+        abandon(owner, answer: deadlineAnswer(budget, waitedForPriming: primingPaths))
+    }
+
+    /// End `owner` now with `answer` (its deadline passed, or it was jostled out): drop every resolution
+    /// spending its budget and their upstream queries (told to the transport as `cancel`), then answer.
+    func abandon(_ owner: ResolutionID, answer: Answer) {
         let members = resolutions.values.filter { $0.budgetOwner == owner && $0.id != owner }.map(\.id)
         for member in members {
             resolutions[member] = nil
             waitingForPriming.removeAll { $0 == member }
             cancelQueries(of: member)
         }
-        let primingPaths = waitingForPriming.contains(owner) ? priming.flatMap { budgets[$0]?.paths } : nil
-        let answer = deadlineAnswer(budget, waitedForPriming: primingPaths)
         if resolutions[owner] != nil {
             waitingForPriming.removeAll { $0 == owner }
             cancelQueries(of: owner)

@@ -172,6 +172,8 @@ public final class Resolver {
     var waitingForPriming: [ResolutionID] = []
     var runQueue: [ResolutionID] = []
     var draining = false
+    /// When "num-queries-per-thread full" was last logged (monotonic milliseconds; 0: never).
+    var lastFullLog: UInt64 = 0
     var nextResolutionID: UInt64 = 1
     var nextToken: UInt64 = 1
     /// Set while handling one event.
@@ -191,6 +193,10 @@ public final class Resolver {
         public var unmatchedReplies = 0
         /// Client questions (and priming or background work) answered SERVFAIL at their deadline.
         public var deadlinesHit = 0
+        /// Questions that lost their place to a newer one (`num-queries-per-thread` full, jostle).
+        public var jostledOut = 0
+        /// Questions answered SERVFAIL at once because the worker was full of younger ones.
+        public var turnedAwayFull = 0
         /// Questions ended by `WorkLimits.maxUpstreamQueries`.
         public var budgetsExhausted = 0
     }
@@ -291,10 +297,46 @@ public final class Resolver {
             clients[existing, default: []].append(client)
             return
         }
+        if clients.count >= configuration.limits.maxClientResolutions, !makeRoom() {
+            statistics.turnedAwayFull += 1
+            noteLimitHit()
+            actions.append(.answer(client, .servFail(question, .other,
+                "num-queries-per-thread (\(configuration.limits.maxClientResolutions)) full: too many questions in flight")))
+            return
+        }
         let id = newResolution(question: question, purpose: .client, budgetOwner: nil, ancestry: [])
         inFlight[question] = id
         clients[id] = [client]
         run(id)
+    }
+
+    /// `num-queries-per-thread` is full: answer the oldest client question SERVFAIL to make room, if it has run
+    /// longer than `jostle-timeout`; false when every question is younger (the new one is turned away).
+    private func makeRoom() -> Bool {
+        let limits = configuration.limits
+        var oldest: (id: ResolutionID, deadline: UInt64)?
+        for id in clients.keys {
+            guard let deadline = budgets[id]?.deadline else { continue }
+            if oldest == nil || deadline < (oldest?.deadline ?? .max) { oldest = (id, deadline) }
+        }
+        guard let oldest, let budget = budgets[oldest.id] else { return false }
+        let started = oldest.deadline &- limits.clientTimeout
+        guard now.milliseconds >= started, now.milliseconds - started >= limits.jostleTimeout else { return false }
+        statistics.jostledOut += 1
+        noteLimitHit()
+        abandon(oldest.id, answer: .servFail(budget.question, .other,
+            "num-queries-per-thread (\(limits.maxClientResolutions)) full: \(budget.question.name) \(budget.question.type) "
+            + "gave its place to a newer question after \(now.milliseconds - started) ms"))
+        return clients.count < limits.maxClientResolutions
+    }
+
+    /// Log that the worker is full, at most once a minute.
+    private func noteLimitHit() {
+        guard now.milliseconds >= lastFullLog &+ 60_000 || lastFullLog == 0 else { return }
+        lastFullLog = now.milliseconds
+        actions.append(.log(LogEntry(.warning, "num-queries-per-thread (\(configuration.limits.maxClientResolutions)) full: "
+            + "\(statistics.jostledOut) questions jostled out and \(statistics.turnedAwayFull) turned away so far; "
+            + "raise num-queries-per-thread or threads if this is real load")))
     }
 
     func newResolution(question: Question, purpose: Resolution.Purpose, budgetOwner: ResolutionID?, ancestry: [Question]) -> ResolutionID {

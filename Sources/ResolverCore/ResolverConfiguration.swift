@@ -25,6 +25,12 @@ public struct WorkLimits: Sendable, Equatable {
     /// retry), so that the client sees the SERVFAIL rather than a timeout. Priming and background work
     /// (RFC 5011 refreshes) are held to the same time.
     public var clientTimeout: UInt64 = 3_500
+    /// `num-queries-per-thread`: client questions one worker resolves at once (joined duplicates count once).
+    /// When full, a new question takes the place of the oldest if that one has run longer than
+    /// `jostleTimeout` (it is answered SERVFAIL), else the new one is answered SERVFAIL at once (Unbound's rule).
+    public var maxClientResolutions = 1024
+    /// `jostle-timeout`: milliseconds a question runs before a new one may take its place when full.
+    public var jostleTimeout: UInt64 = 200
     /// CNAME and DNAME links followed (Unbound: 11 restarts).
     public var maxChainLength = 11
     public init() {}

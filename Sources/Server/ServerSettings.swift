@@ -71,6 +71,8 @@ public struct ServerSettings: Sendable {
         resolver.prime = configuration.prime
         resolver.infrastructure.unknownServerTimeout = UInt64(max(configuration.upstreamTimeoutMilliseconds, 1))
         resolver.limits.clientTimeout = UInt64(max(configuration.clientTimeoutMilliseconds, 1))
+        resolver.limits.maxClientResolutions = max(configuration.numQueriesPerThread, 1)
+        resolver.limits.jostleTimeout = UInt64(max(configuration.jostleTimeout, 0))
         resolver.limits.maxUpstreamQueries = max(configuration.maxUpstreamQueries, 1)
         self.resolver = resolver
         maxTCPConnections = configuration.incomingNumTCP

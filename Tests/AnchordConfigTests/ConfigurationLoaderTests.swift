@@ -38,6 +38,7 @@ private func loadError(_ yaml: String, environment: [String: String] = [:]) -> C
         #expect(!c.useCapsForID)
         #expect(c.upstreamTimeoutMilliseconds == 376)
         #expect(c.clientTimeoutMilliseconds == 3_500 && c.maxUpstreamQueries == 64)
+        #expect(c.numQueriesPerThread == 1024 && c.jostleTimeout == 200)
         #expect(c.cacheSize == 64 * 1024 * 1024)
         #expect(c.cacheMinTTL == 0 && c.cacheMaxTTL == 86400 && c.cacheMaxNegativeTTL == 3600)
         #expect(!c.prefetch)
@@ -91,6 +92,8 @@ private func loadError(_ yaml: String, environment: [String: String] = [:]) -> C
         upstream-timeout-ms: 200
         client-timeout-ms: 2500
         max-upstream-queries: 20
+        num-queries-per-thread: 100
+        jostle-timeout: 50
         cache-size: 128k
         cache-min-ttl: 5
         cache-max-ttl: 3600
@@ -132,6 +135,7 @@ private func loadError(_ yaml: String, environment: [String: String] = [:]) -> C
         #expect(c.useCapsForID)
         #expect(c.upstreamTimeoutMilliseconds == 200)
         #expect(c.clientTimeoutMilliseconds == 2_500 && c.maxUpstreamQueries == 20)
+        #expect(c.numQueriesPerThread == 100 && c.jostleTimeout == 50)
         #expect(c.cacheSize == 128 * 1024)
         #expect(c.cacheMinTTL == 5 && c.cacheMaxTTL == 3600 && c.cacheMaxNegativeTTL == 60)
         #expect(c.prefetch)
