@@ -76,7 +76,7 @@ final class WorkerGroup: @unchecked Sendable {
         // The signal events must live while the loop runs (the optimiser may end an unused value's life early).
         try withExtendedLifetime(signals) { try loop.run() }
         server.shutdown()
-        logger.info("worker 0 counters: \(server.counters)")
+        logger.info("worker 0 clients: \(keyValues(server.counters))")
         logger.info("worker 0 TCP listeners: \(server.listenerSummary)")
         logger.info("worker 0 resolver: \(server.statisticsSummary)")
     }
@@ -118,4 +118,9 @@ final class WorkerGroup: @unchecked Sendable {
         lock.unlock()
         for handle in handles { handle.stop() }
     }
+}
+
+/// A counters value as `name=value` pairs in declaration order, for the stop log: `udpQueries=4 tcpQueries=0 …`.
+func keyValues(_ value: Any) -> String {
+    Mirror(reflecting: value).children.map { "\($0.label ?? "?")=\($0.value)" }.joined(separator: " ")
 }
