@@ -33,7 +33,10 @@ public func fuzzZoneFile(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     }
     do {
         let decoded = try Message(wire: wire)
-        require(decoded.answers == records, "wire round trip changed the records")
+        for (before, after) in zip(records, decoded.answers) where before != after {
+            require(false, "wire round trip changed a record\nbefore: \(before.text)\nafter:  \(after.text)")
+        }
+        require(decoded.answers.count == records.count, "wire round trip changed the number of records")
     } catch {
         require(false, "the encoding of records read from text does not decode: \(error)")
     }
