@@ -11,6 +11,11 @@ let package = Package(
         .executable(name: "anchord", targets: ["anchord"]),
         .library(name: "DNSWire", targets: ["DNSWire"]),
         .library(name: "DNSCache", targets: ["DNSCache"]),
+        // For Fuzz/, which depends on this package by path and links these into its libFuzzer targets.
+        .library(name: "DNSSEC", targets: ["DNSSEC"]),
+        .library(name: "DNSCrypto", targets: ["DNSCrypto"]),
+        .library(name: "TrustAnchors", targets: ["TrustAnchors"]),
+        .library(name: "ResolverCore", targets: ["ResolverCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -13,9 +13,9 @@ public enum TrustAnchorFile {
     /// digest length does not fit its digest type, a DNSKEY that is not a usable zone key (protocol 3, the
     /// Zone Key flag set, not revoked), and a file with no anchors at all.
     public static func parse(text: String, fileName: String) throws -> [TrustAnchor] {
-        let records: [Record]
+        let records: [(record: Record, line: Int)]
         do {
-            records = try ZoneFile.parse(text, origin: .root, defaultTTL: 0, fileName: fileName)
+            records = try ZoneFile.parseWithLines(text, origin: .root, defaultTTL: 0, fileName: fileName)
         } catch var error as PresentationError {
             if looksLikeBINDConfiguration(text) {
                 error.message += "; a trust-anchor file holds DS or DNSKEY records in zone-file form "
@@ -25,13 +25,13 @@ public enum TrustAnchorFile {
         }
 
         var anchors: [TrustAnchor] = []
-        for (index, record) in records.enumerated() {
+        for (record, line) in records {
             let key: AnchorKey
             do {
                 key = try anchorKey(from: record)
             } catch var error as PresentationError {
                 error.fileName = fileName
-                error.line = line(ofRecord: index, in: text)
+                error.line = line
                 throw error
             }
             if let position = anchors.firstIndex(where: { $0.zone == record.name }) {
@@ -78,29 +78,6 @@ public enum TrustAnchorFile {
         default:
             throw PresentationError("\(owner) \(record.type) is not a trust anchor: only DS and DNSKEY records belong here")
         }
-    }
-
-    /// The line record `index` of `text` starts on, found only when an error needs it.
-    ///
-    /// `ZoneFile` does not report where each record came from, so this parses growing prefixes of the text:
-    /// a prefix cut inside an entry (open parentheses) fails, one cut after an entry yields one record more.
-    /// The record starts on the first line with content after the last prefix that yields `index` records.
-    static func line(ofRecord index: Int, in text: String) -> Int? {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        var boundary = 0
-        for count in 1...max(1, lines.count) {
-            let prefix = lines.prefix(count).joined(separator: "\n")
-            guard let parsed = try? ZoneFile.parse(prefix, origin: .root, defaultTTL: 0) else { continue }
-            if parsed.count > index {
-                let contentLine = lines.indices.dropFirst(boundary).prefix(count - boundary).first { position in
-                    let trimmed = lines[position].drop { $0 == " " || $0 == "\t" }
-                    return !trimmed.isEmpty && trimmed.first != ";"
-                }
-                return (contentLine ?? count - 1) + 1
-            }
-            boundary = count
-        }
-        return nil
     }
 
     /// True for text that looks like BIND's named.conf syntax rather than zone-file records.

@@ -59,6 +59,26 @@ import Testing
         #expect(throws: PresentationError.self) { try ZoneFile.parseTTL(text) }
     }
 
+    /// Found by Fuzz/ (FuzzZoneFile: "36003d" as a record's TTL): a record's own TTL was read up to 2^32 − 1,
+    /// though `$TTL` stops at 2^31 − 1, so a record read from text came back off the wire with TTL 0 (RFC 2181
+    /// §8). A record's TTL now has the same limit as `$TTL`, and the error names the line.
+    @Test(arguments: ["2147483648", "36003d", "4294967295"])
+    func aRecordTTLAboveRFC2181sLimitIsAnErrorNamingTheLine(ttl: String) throws {
+        do {
+            _ = try ZoneFile.parse("a.example. 60 IN A 192.0.2.1\nb.example. \(ttl) IN A 192.0.2.2\n")
+            Issue.record("TTL \(ttl) was accepted")
+        } catch let error as PresentationError {
+            #expect(error.line == 2)
+            #expect(error.message.contains("larger than 2147483647"), "\(error.message)")
+        }
+    }
+
+    @Test func theLargestRecordTTLSurvivesTheWire() throws {
+        let record = try Record(text: "b.example. 2147483647 IN A 192.0.2.2")
+        let wire = try Message(header: Header(id: 1, isResponse: true), answers: [record]).encode()
+        #expect(try Message(wire: wire).answers == [record])
+    }
+
     // MARK: A whole zone
 
     static let zone = #"""

@@ -153,4 +153,20 @@ struct TrustAnchorFileTests {
         #expect(error.fileName == "test.anchor")
         #expect(error.line == 2)
     }
+
+    /// Found by Fuzz/ (FuzzTrustAnchorFile, then a long file by hand): the line of a rejected record was
+    /// found by parsing every prefix of the file again, so the time grew with the square of its length —
+    /// 2,000 DS records and a stray A record took about two minutes to report (sanitizer build). The parser
+    /// now gives each record's line as it reads it.
+    @Test func theLineOfARejectedRecordLateInALongFileIsFoundWithoutReparsing() throws {
+        let ds = ". IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n"
+        let text = "; many anchors\n" + String(repeating: ds, count: 2_000) + "\nns.example. 3600 IN (\n A 192.0.2.1 )\n"
+        let clock = ContinuousClock()
+        var error: PresentationError?
+        let took = clock.measure { error = loadError(text) }
+        let found = try #require(error)
+        #expect(found.line == 2_003)
+        #expect(found.message.contains("ns.example. A is not a trust anchor"))
+        #expect(took < .seconds(10), "took \(took)")
+    }
 }

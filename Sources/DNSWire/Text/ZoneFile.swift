@@ -11,13 +11,20 @@ public enum ZoneFile {
     /// stated explicitly (RFC 1035 §5.1); without any of these the record is an error.
     public static func parse(_ text: String, origin: Name = .root, defaultTTL: UInt32? = nil,
                              fileName: String? = nil) throws -> [Record] {
+        try parseWithLines(text, origin: origin, defaultTTL: defaultTTL, fileName: fileName).map(\.record)
+    }
+
+    /// As `parse`, with the line each record's entry starts on, for callers that judge the records afterwards
+    /// and must name the line of one they reject (a trust-anchor file with a record that is not DS or DNSKEY).
+    public static func parseWithLines(_ text: String, origin: Name = .root, defaultTTL: UInt32? = nil,
+                                      fileName: String? = nil) throws -> [(record: Record, line: Int)] {
         var reader = ZoneReader(origin: origin, defaultTTL: defaultTTL)
-        var records: [Record] = []
+        var records: [(record: Record, line: Int)] = []
         var lineInProgress = 1
         do {
             for entry in try ZoneTokenizer.entries(in: text) {
                 lineInProgress = entry.line
-                if let record = try reader.read(entry) { records.append(record) }
+                if let record = try reader.read(entry) { records.append((record, entry.line)) }
             }
         } catch var error as PresentationError {
             error.line = error.line ?? lineInProgress
@@ -128,7 +135,8 @@ struct ZoneReader {
         var rrClass: RRClass? = nil
         while let token = cursor.peek(), !token.isQuoted {
             if ttl == nil, let first = token.raw.first, isDigit(first) {
-                ttl = try cursor.duration("TTL")
+                // RFC 2181 §8, as for $TTL: a TTL with the top bit set would arrive as 0 off the wire.
+                ttl = try cursor.duration("TTL", limit: UInt32(Int32.max))
             } else if rrClass == nil, let value = token.recordClass {
                 rrClass = value
                 cursor.skip()
