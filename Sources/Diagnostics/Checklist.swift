@@ -72,13 +72,10 @@ public enum Checklist {
                 }
             }
         }
-        if !failures.isEmpty {
-            return CheckResult(item: item, status: .fail, detail: (failures + notes).joined(separator: "; "),
-                               fix: "anchord anchors shows whether the trust anchor is usable; the server's log says why "
-                                   + "answers are bogus; a secure name must get AD and a bogus one SERVFAIL")
-        }
-        if notes.isEmpty { return CheckResult(item: item, status: .skip, detail: "no names to ask") }
-        return CheckResult(item: item, status: .ok, detail: notes.joined(separator: "; "))
+        return verdict(item, failures: failures, notes: notes, failingWithNotes: true,
+                      fix: "anchord anchors shows whether the trust anchor is usable; the server's log says why "
+                           + "answers are bogus; a secure name must get AD and a bogus one SERVFAIL",
+                      skipped: "no names to ask")
     }
 
     static func trustAnchors(_ seen: CheckObservations) -> CheckResult {
@@ -119,11 +116,8 @@ public enum Checklist {
                 notes.append("\(anchor.zone.text) \(tags) static")
             }
         }
-        if !failures.isEmpty {
-            return CheckResult(item: item, status: .fail, detail: failures.joined(separator: "; "),
-                               fix: "install the current keys (the built-in root KSKs, or the zone's file) and delete the state file")
-        }
-        return CheckResult(item: item, status: .ok, detail: notes.joined(separator: "; "))
+        return verdict(item, failures: failures, notes: notes,
+                      fix: "install the current keys (the built-in root KSKs, or the zone's file) and delete the state file")
     }
 
     static func rfc5011State(_ seen: CheckObservations) -> CheckResult {
@@ -156,13 +150,10 @@ public enum Checklist {
                 failures.append("\(zone): \(health.text)")
             }
         }
-        if !failures.isEmpty {
-            return CheckResult(item: item, status: .fail, detail: failures.joined(separator: "; "),
-                               fix: "use auto-trust-anchor-file (or the built-in root anchor) so anchord follows key rolls; "
-                                   + "anchord anchors shows each key's state")
-        }
-        if notes.isEmpty { return CheckResult(item: item, status: .skip, detail: "no managed anchors") }
-        return CheckResult(item: item, status: .ok, detail: notes.joined(separator: "; "))
+        return verdict(item, failures: failures, notes: notes,
+                      fix: "use auto-trust-anchor-file (or the built-in root anchor) so anchord follows key rolls; "
+                           + "anchord anchors shows each key's state",
+                      skipped: "no managed anchors")
     }
 
     static func stateDirectory(_ seen: CheckObservations) -> CheckResult {
@@ -202,13 +193,10 @@ public enum Checklist {
                 notes.append("\(zone) \(UTCTime.text(last)) (\(age) s ago)")
             }
         }
-        if !failures.isEmpty {
-            return CheckResult(item: item, status: .fail, detail: failures.joined(separator: "; "),
-                               fix: "anchord must reach the zone's servers to fetch its DNSKEY RRset: check the network "
-                                   + "and the log's refresh warnings")
-        }
-        if notes.isEmpty { return CheckResult(item: item, status: .skip, detail: "no saved managed-anchor state") }
-        return CheckResult(item: item, status: .ok, detail: notes.joined(separator: "; "))
+        return verdict(item, failures: failures, notes: notes,
+                      fix: "anchord must reach the zone's servers to fetch its DNSKEY RRset: check the network "
+                           + "and the log's refresh warnings",
+                      skipped: "no saved managed-anchor state")
     }
 
     static func udp4096(_ seen: CheckObservations) -> CheckResult {
@@ -260,12 +248,9 @@ public enum Checklist {
                 if message.rcode == .noError { notes.append("root server \(server) over TCP") } else { failures.append("root server \(server): \(message.rcode)") }
             }
         }
-        if !failures.isEmpty {
-            return CheckResult(item: item, status: .fail, detail: (failures + notes).joined(separator: "; "),
-                               fix: "allow TCP port 53 to anchord and from this host to the authoritative servers (RFC 7766)")
-        }
-        if notes.isEmpty { return CheckResult(item: item, status: .skip, detail: "not asked") }
-        return CheckResult(item: item, status: .ok, detail: notes.joined(separator: "; "))
+        return verdict(item, failures: failures, notes: notes, failingWithNotes: true,
+                      fix: "allow TCP port 53 to anchord and from this host to the authoritative servers (RFC 7766)",
+                      skipped: "not asked")
     }
 
     static func clock(_ seen: CheckObservations) -> CheckResult {
@@ -325,5 +310,20 @@ public enum Checklist {
             guard case let .txt(strings) = record.rdata else { return [] }
             return strings.map { String(decoding: $0, as: UTF8.self) }
         }
+    }
+}
+
+extension Checklist {
+    /// The result of an item that gathered `failures` and `notes`: FAIL with `fix` when anything failed (the
+    /// notes after the failures when `failingWithNotes`), else skip with `skipped` when there is nothing to
+    /// report and a skip text is given, else ok with the notes.
+    static func verdict(_ item: String, failures: [String], notes: [String], failingWithNotes: Bool = false,
+                        fix: String, skipped: String? = nil) -> CheckResult {
+        if !failures.isEmpty {
+            let detail = failingWithNotes ? failures + notes : failures
+            return CheckResult(item: item, status: .fail, detail: detail.joined(separator: "; "), fix: fix)
+        }
+        if notes.isEmpty, let skipped { return CheckResult(item: item, status: .skip, detail: skipped) }
+        return CheckResult(item: item, status: .ok, detail: notes.joined(separator: "; "))
     }
 }
