@@ -25,13 +25,7 @@ struct AnchorsCommand: ParsableCommand {
 
     func run() throws {
         let loaded = try options.loadOrExit()
-        let settings: ServerSettings
-        do {
-            settings = try ServerSettings(loaded.configuration)
-        } catch {
-            StandardError.write("anchord: configuration error: \(error)")
-            throw ConfigOptions.badConfigurationStatus
-        }
+        let settings = try options.settingsOrExit(loaded)
         let now = EventLoop.wallClockSeconds()
         var managed: [ManagedAnchor] = []
         var problems: [Name: String] = [:]

@@ -49,13 +49,7 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let loaded = try options.loadOrExit()
-        let settings: ServerSettings
-        do {
-            settings = try ServerSettings(loaded.configuration)
-        } catch {
-            StandardError.write("anchord: configuration error: \(error)")
-            throw ConfigOptions.badConfigurationStatus
-        }
+        let settings = try options.settingsOrExit(loaded)
         guard let address = serverAddress(settings) else {
             StandardError.write("anchord: --server \(server ?? ""): expected ADDRESS@PORT, e.g. 127.0.0.1@53")
             throw ConfigOptions.badConfigurationStatus

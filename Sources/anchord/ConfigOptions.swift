@@ -1,6 +1,7 @@
 import AnchordConfig
 import ArgumentParser
 import Foundation
+import Server
 
 /// `--config FILE`, shared by every subcommand that reads the configuration.
 struct ConfigOptions: ParsableArguments {
@@ -17,6 +18,19 @@ struct ConfigOptions: ParsableArguments {
             let loaded = try ConfigurationLoader.load(path: config, environment: ProcessInfo.processInfo.environment)
             try loaded.checkReferencedFiles()
             return loaded
+        } catch {
+            StandardError.write("anchord: configuration error: \(error)")
+            throw ConfigOptions.badConfigurationStatus
+        }
+    }
+}
+
+extension ConfigOptions {
+    /// What the servers run with, derived from `loaded` (root hints and anchor files read); on an error, says it
+    /// on standard error and exits 2, as `loadOrExit` does.
+    func settingsOrExit(_ loaded: LoadedConfiguration) throws -> ServerSettings {
+        do {
+            return try ServerSettings(loaded.configuration)
         } catch {
             StandardError.write("anchord: configuration error: \(error)")
             throw ConfigOptions.badConfigurationStatus

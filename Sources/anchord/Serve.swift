@@ -35,13 +35,7 @@ struct Serve: ParsableCommand {
         if !loaded.configuration.validation {
             logger.warning("validation: no — answers are not checked against DNSSEC; AD is never set")
         }
-        let settings: ServerSettings
-        do {
-            settings = try ServerSettings(loaded.configuration)
-        } catch {
-            StandardError.write("anchord: configuration error: \(error)")
-            throw ConfigOptions.badConfigurationStatus
-        }
+        let settings = try options.settingsOrExit(loaded)
         let anchors: AnchorSetup
         do {
             anchors = try AnchorSetup.prepare(settings, logger: logger, now: EventLoop.wallClockSeconds())
