@@ -19,16 +19,7 @@ lab_session 5308
 state="$work/state"
 config() { # config FILE [EXTRA-YAML-LINE...]: anchord with the lab root as its managed anchor
     local file=$1; shift
-    {
-        echo 'interface: ["127.0.0.1"]'
-        echo "port: $PORT"
-        echo "root-hints: $LAB/root.hints"
-        echo "auto-trust-anchor-file: [\"$LAB/root.anchor\"]"
-        echo "trust-anchor-state-dir: \"$state\""
-        echo "do-not-query-localhost: no"
-        echo "log-level: info"
-        for line in "$@"; do echo "$line"; done
-    } >"$file"
+    lab_config "$file" "auto-trust-anchor-file: [\"$LAB/root.anchor\"]" "trust-anchor-state-dir: \"$state\"" "$@"
 }
 tag=$(awk '$3 == "DS" { print $4; exit } $4 == "DS" { print $5; exit }' "$LAB/root.anchor")
 

@@ -17,17 +17,9 @@ source scripts/lib/integration.sh
 export TEST_ANCHORD_BINARY=${TEST_ANCHORD_BINARY:-.build/release/anchord}
 lab_session 5310
 state="$work/state"
-config() { # config FILE [EXTRA-YAML-LINE...]: anchord with the lab root as its managed anchor
+config() { # config FILE [EXTRA-YAML-LINE...]: anchord keeping its managed-anchor state in $state
     local file=$1; shift
-    {
-        echo 'interface: ["127.0.0.1"]'
-        echo "port: $PORT"
-        echo "root-hints: $LAB/root.hints"
-        echo "do-not-query-localhost: no"
-        echo "trust-anchor-state-dir: \"$state\""
-        echo "log-level: info"
-        for line in "$@"; do echo "$line"; done
-    } >"$file"
+    lab_config "$file" "trust-anchor-state-dir: \"$state\"" "$@"
 }
 managed="auto-trust-anchor-file: [\"$LAB/root.anchor\"]"
 check_args=(--secure-name www.example.lab --bogus-name www.badsig.dnssec --reply-size-name rs.rs.lab --timeout 8)

@@ -51,6 +51,20 @@ start_anchord() {
     return 1
 }
 
+# lab_config FILE [YAML-LINE...]: an anchord configuration for the lab, answering on 127.0.0.1:$PORT, then
+# the given lines (each key once: a key given twice is a configuration error).
+lab_config() {
+    local file=$1; shift
+    {
+        echo 'interface: ["127.0.0.1"]'
+        echo "port: $PORT"
+        echo "root-hints: $LAB/root.hints"
+        echo "do-not-query-localhost: no"
+        echo "log-level: info"
+        for line in "$@"; do echo "$line"; done
+    } >"$file"
+}
+
 # q ARGS...: dig at anchord with short timeouts; prints dig's whole output.
 q() { dig +time=3 +tries=1 -p "$PORT" @127.0.0.1 "$@" 2>&1; }
 
